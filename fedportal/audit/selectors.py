@@ -1,0 +1,38 @@
+"""Reading the audit trail: every write recorded by the pghistory triggers, with its context."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from pghistory.models import Events
+
+from .models import SensitiveAccess
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_event_list(*, person=None, user_id: int | None = None, date_from: date | None = None, date_to: date | None = None):
+    events = Events.objects.all()
+    if person is not None:
+        events = events.references(person)
+    if user_id:
+        events = events.filter(pgh_context__user=user_id)
+    if date_from:
+        events = events.filter(pgh_created_at__gte=_day_start(date_from))
+    if date_to:
+        events = events.filter(pgh_created_at__lt=_day_start(date_to + timedelta(days=1)))
+    return events.order_by("-pgh_created_at")
+
+
+def sensitive_access_list(*, person=None, user_id: int | None = None, date_from=None, date_to=None):
+    accesses = SensitiveAccess.objects.select_related("user", "person")
+    if person is not None:
+        accesses = accesses.filter(person=person)
+    if user_id:
+        accesses = accesses.filter(user_id=user_id)
+    if date_from:
+        accesses = accesses.filter(created_at__gte=_day_start(date_from))
+    if date_to:
+        accesses = accesses.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
+    return accesses

@@ -1,0 +1,51 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from cases.idnumber import normalize_id_number
+from cases.models import Person
+from fedportal.accounts.permissions import Perm, require_perm
+
+from .forms import AuditFilterForm
+from .selectors import audit_event_list, sensitive_access_list
+
+
+def _filters(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = {"person": None, "user_id": None, "date_from": None, "date_to": None}
+    person_missing = False
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["id_number"]:
+            filters["person"] = Person.objects.filter(id_number=normalize_id_number(data["id_number"])).first()
+            person_missing = filters["person"] is None
+        filters["user_id"] = data["user"].pk if data["user"] else None
+        filters["date_from"], filters["date_to"] = data["date_from"], data["date_to"]
+    return form, filters, person_missing
+
+
+@require_perm(Perm.AUDIT_VIEW)
+def event_list(request):
+    form, filters, person_missing = _filters(request)
+    events = audit_event_list(**filters) if not person_missing else []
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "person_missing": person_missing, "query_string": query.urlencode()},
+    )
+
+
+@require_perm(Perm.AUDIT_VIEW)
+def sensitive_access_list_view(request):
+    form, filters, person_missing = _filters(request)
+    accesses = sensitive_access_list(**filters) if not person_missing else []
+    page = Paginator(accesses, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/sensitive_access_list.html",
+        {"form": form, "page": page, "person_missing": person_missing, "query_string": query.urlencode()},
+    )

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "fedportal.core"
+    label = "core"
+    verbose_name = _("门户")
+
+    def ready(self):
+        from . import jobs  # noqa: F401 - registers the job kinds

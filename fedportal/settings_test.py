@@ -1,0 +1,31 @@
+"""Test settings: the production settings with test-only relaxations, against real PostgreSQL and Redis."""
+
+import os
+import uuid
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATA_DIR
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+# The live server of the browser tests speaks plain HTTP.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+MEDIA_ROOT = DATA_DIR / "test-media"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing; never in production
+# Each test session gets its own queue and cache prefix, so a shared Redis never mixes runs.
+_RUN_ID = os.environ.get("FEDPORTAL_TEST_RUN_ID") or uuid.uuid4().hex[:8]
+os.environ["FEDPORTAL_TEST_RUN_ID"] = _RUN_ID
+CELERY_TASK_DEFAULT_QUEUE = f"fedportal-test-{_RUN_ID}"
+CACHES["default"]["KEY_PREFIX"] = f"fedportal-test-{_RUN_ID}"  # noqa: F405
+AXES_ENABLED = True

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from fedportal.core import views as core_views
+
+admin.site.site_header = _("残联业务管理平台 · 系统管理")
+admin.site.site_title = _("残联业务管理平台")
+admin.site.index_title = _("系统管理")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("fedportal.accounts.urls")),
+    path("jobs/", include("fedportal.jobs.urls")),
+    path("audit/", include("fedportal.audit.urls")),
+    path("dashboards/", include("fedportal.dashboards.urls")),
+    path("persons/", include("cases.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("subsidies/", include("subsidies.urls")),
+    path("rehab/", include("rehab.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
