@@ -1,0 +1,61 @@
+import pghistory
+import pytest
+from django.urls import reverse
+from pghistory.models import Events
+
+from cases.models import Person
+from fedportal.accounts.models import Role
+from fedportal.audit.selectors import audit_event_list
+from fedportal.audit.services import sensitive_access_record
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_change_records_who_when_and_what(users, village):
+    caseworker = users[Role.CASEWORKER]
+    with pghistory.context(user=caseworker.pk, url="/persons/1/edit/"):
+        person = PersonFactory(village=village, township=village.township, name="张三")
+        Person.objects.filter(pk=person.pk).update(phone="13712345678")
+    events = {e.pgh_label: e for e in Events.objects.tracks(person)}
+    assert set(events) == {"insert", "update"}
+    assert events["update"].pgh_diff["phone"][1] == "13712345678"
+    assert events["update"].pgh_context["user"] == caseworker.pk
+    assert events["update"].pgh_context["url"] == "/persons/1/edit/"
+
+
+def test_bulk_writes_are_audited_too(village):
+    with pghistory.context(command="test-bulk"):
+        Person.objects.bulk_create([PersonFactory.build(village=village, township=village.township) for _ in range(3)])
+    inserted = Events.objects.filter(pgh_obj_model="cases.Person", pgh_label="insert")
+    assert inserted.count() == 3
+    assert all(e.pgh_context["command"] == "test-bulk" for e in inserted)
+
+
+def test_deletes_are_audited(village):
+    person = PersonFactory(village=village, township=village.township)
+    person_id = person.pk
+    person.delete()
+    assert Events.objects.filter(pgh_obj_model="cases.Person", pgh_obj_id=person_id, pgh_label="delete").exists()
+
+
+def test_audit_list_filters_by_person_and_user(users, village):
+    caseworker = users[Role.CASEWORKER]
+    with pghistory.context(user=caseworker.pk):
+        alice = PersonFactory(village=village, township=village.township, name="甲")
+    PersonFactory(village=village, township=village.township, name="乙")
+    assert {e.pgh_obj_id for e in audit_event_list(person=alice) if e.pgh_obj_model == "cases.Person"} == {str(alice.pk)}
+    assert {str(e.pgh_obj_id) for e in audit_event_list(user_id=caseworker.pk)} == {str(alice.pk)}
+
+
+def test_audit_page_for_administrators(client, users, village):
+    person = PersonFactory(village=village, township=village.township, name="王五")
+    sensitive_access_record(user=users[Role.CASEWORKER], person=person, field="id_number", detail="人员详情")
+    client.force_login(users[Role.ADMIN])
+    response = client.get(reverse("audit:event_list"), {"id_number": person.id_number})
+    assert response.status_code == 200
+    assert "新增" in response.content.decode()
+    response = client.get(reverse("audit:sensitive_access_list"), {"id_number": person.id_number})
+    assert "王五" in response.content.decode()
+    client.force_login(users[Role.CASEWORKER])
+    assert client.get(reverse("audit:event_list")).status_code == 403

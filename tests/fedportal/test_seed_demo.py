@@ -1,0 +1,47 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cases.models import Household, Person, Township
+from certificates.models import Certificate
+from fedportal.accounts.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_without_persons_creates_users_and_divisions(capsys):
+    call_command("seed_demo", persons=0)
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert set(users) >= {"admin", "caseworker", "reviewer", "liaison", "leader", "finance", "finance2"}
+    assert users["liaison"].role == Role.LIAISON and users["liaison"].township == Township.objects.order_by("code").first()
+    assert users["liaison"].check_password("Fedportal-Demo-2026!")
+    assert not Person.objects.exists()
+    assert "password: Fedportal-Demo-2026!" in capsys.readouterr().out
+
+
+def test_seed_demo_uses_demo_password(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "Another-Demo-Pass-9!")
+    call_command("seed_demo", persons=0)
+    assert get_user_model().objects.get(username="finance2").check_password("Another-Demo-Pass-9!")
+
+
+def test_seed_demo_is_realistic_and_deterministic():
+    call_command("seed_demo", persons=300, seed=7)
+    persons = list(Person.objects.order_by("id_number").values_list("id_number", "name", "township__code"))
+    assert len(persons) == 300
+    assert Certificate.objects.filter(status="active").count() > 250
+    assert Certificate.objects.values("category").distinct().count() == 7
+    assert Household.objects.filter(is_multi_disability=True).exists()
+    for certificate in Certificate.objects.select_related("person")[:50]:
+        assert certificate.number.startswith(certificate.person.id_number)
+    # The same seed on an empty registry gives the same county.
+    from certificates.models import CertificateLifecycleEvent
+    from cases.models import PovertyRecord
+
+    CertificateLifecycleEvent.objects.all().delete()
+    Certificate.objects.all().delete()
+    PovertyRecord.objects.all().delete()
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+    call_command("seed_demo", persons=300, seed=7)
+    assert list(Person.objects.order_by("id_number").values_list("id_number", "name", "township__code")) == persons
