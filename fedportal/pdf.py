@@ -17,6 +17,7 @@ so user-supplied HTML cannot make the server request other hosts.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,10 +28,17 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+# WeasyPrint logs every rendering step at INFO; keep its warnings (missing
+# images, bad CSS) but not the step-by-step chatter in the portal's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
 FONT_FAMILY = "FedportalCJK"
 # Regular is required; Bold is used for <b>, <th>, headings when present
 # (otherwise Pango fakes bold, which looks smeared).
-FONT_FILES = {"normal": "SourceHanSansSC-Regular.otf", "bold": "SourceHanSansSC-Bold.otf"}
+FONT_FILES = {
+    "normal": "SourceHanSansSC-Regular.otf",
+    "bold": "SourceHanSansSC-Bold.otf",
+}
 
 # Base URL given to templates so that root-relative paths like
 # "/static/img/logo.png" resolve to something the fetcher below recognises.
@@ -87,13 +95,14 @@ class _LocalOnlyURLFetcher(URLFetcher):
 
 def _local_file(path: str) -> Path | None:
     from django.contrib.staticfiles import finders
+    from django.core.exceptions import SuspiciousFileOperation
     from django.utils._os import safe_join
 
     def under(prefix: str | None) -> str | None:
         if not prefix:
             return None
         prefix = "/" + prefix.strip("/") + "/"
-        return path[len(prefix):] if path.startswith(prefix) else None
+        return path[len(prefix) :] if path.startswith(prefix) else None
 
     candidates: list[Path] = []
     if (rel := under(settings.STATIC_URL)) is not None:
@@ -102,7 +111,7 @@ def _local_file(path: str) -> Path | None:
         if settings.STATIC_ROOT:
             try:
                 candidates.append(Path(safe_join(settings.STATIC_ROOT, rel)))
-            except Exception:  # SuspiciousFileOperation: path escapes the root
+            except SuspiciousFileOperation:  # the path escapes the root
                 return None
         found = finders.find(rel)
         if found:
@@ -110,7 +119,7 @@ def _local_file(path: str) -> Path | None:
     elif (rel := under(getattr(settings, "MEDIA_URL", None))) is not None and settings.MEDIA_ROOT:
         try:
             candidates.append(Path(safe_join(settings.MEDIA_ROOT, rel)))
-        except Exception:
+        except SuspiciousFileOperation:
             return None
     return next((c for c in candidates if c.is_file()), None)
 
