@@ -1,0 +1,86 @@
+"""Helpers shared by the rehabilitation views: service errors onto forms, year/township filters, paging."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from fedportal.accounts.permissions import township_scope
+
+from ..selectors import township_choices_for_user
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError onto the form (unknown fields become form-wide errors)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def run_service(form, call):
+    """Call a service; on a ValidationError attach it to the form and return None."""
+    try:
+        return call()
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+
+
+def selected_year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    return year if 2000 <= year <= 2100 else date.today().year
+
+
+def selected_township(request):
+    """The township filter: a liaison is held to their own; others may choose one or none (the county)."""
+    scope = township_scope(request.user)
+    if scope is not None:
+        return scope
+    try:
+        return int(request.GET.get("township") or 0) or None
+    except ValueError:
+        return None
+
+
+def paginate(request, queryset, per_page: int = 50):
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def render_form(request, form, *, title: str, back_url: str, submit: str, subject=None, intro: str = ""):
+    return render(
+        request,
+        "rehab/form.html",
+        {
+            "form": form,
+            "title": title,
+            "back_url": back_url,
+            "submit": submit,
+            "subject": subject,
+            "intro": intro,
+        },
+    )
+
+
+def done(request, message: str, url: str):
+    messages.success(request, message)
+    return redirect(url)
+
+
+def filter_context(request, **extra) -> dict:
+    return {
+        "townships": township_choices_for_user(request.user),
+        "township_scope": township_scope(request.user),
+        "selected_township": selected_township(request),
+        "year": selected_year(request),
+        **extra,
+    }

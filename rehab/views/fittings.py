@@ -1,0 +1,194 @@
+"""Assistive-device fitting: need -> assessment -> fitting -> follow-up."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.idnumber import mask_id_number
+from fedportal.accounts.permissions import Perm, has_perm, require_perm
+
+from .. import services
+from ..exports import id_formatter, iterate, xlsx_response
+from ..forms import FittingAssessForm, FittingFitForm, FittingFollowUpForm, FittingStartForm
+from ..models import DeviceType, FittingStatus
+from ..selectors import fitting_get_for_user, fitting_list_for_user, need_get_for_user, rehab_person_get_for_user
+from .common import done, filter_context, paginate, render_form, run_service, selected_township
+
+
+@require_perm(Perm.REHAB_VIEW)
+def fitting_list(request):
+    fittings = fitting_list_for_user(request.user)
+    township = selected_township(request)
+    if township:
+        fittings = fittings.filter(person__township_id=township)
+    if request.GET.get("status"):
+        fittings = fittings.filter(status=request.GET["status"])
+    if request.GET.get("device_type"):
+        fittings = fittings.filter(device_type=request.GET["device_type"])
+    if request.GET.get("year"):
+        fittings = fittings.filter(created_at__year=filter_context(request)["year"])
+    fittings = fittings.order_by("-created_at", "-pk")
+    if request.GET.get("format") == "xlsx":
+        show_id = id_formatter(request.user, request=request, what=_("辅具适配"))
+        headers = [
+            _("乡镇(街道)"),
+            _("姓名"),
+            _("身份证号"),
+            _("辅具类型"),
+            _("状态"),
+            _("评估日期"),
+            _("评估人/机构"),
+            _("适配日期"),
+            _("供应商"),
+            _("产品型号"),
+            _("费用(元)"),
+            _("补助(元)"),
+            _("建议更换日期"),
+            _("回访日期"),
+            _("回访情况"),
+        ]
+        rows = (
+            [
+                f.person.township.name,
+                f.person.name,
+                show_id(f.person.id_number),
+                f.get_device_type_display(),
+                f.get_status_display(),
+                f.assessed_on,
+                f.assessor,
+                f.fitted_on,
+                f.supplier.name if f.supplier else "",
+                f.device_model,
+                f.cost,
+                f.subsidy,
+                f.replacement_date,
+                f.followup_on,
+                f.followup_result,
+            ]
+            for f in iterate(fittings)
+        )
+        return xlsx_response("rehab-fittings.xlsx", [(_("辅具适配"), headers, rows)])
+    page, query_string = paginate(request, fittings)
+    return render(
+        request,
+        "rehab/fitting_list.html",
+        filter_context(
+            request,
+            page=page,
+            query_string=query_string,
+            statuses=FittingStatus.choices,
+            device_types=DeviceType.choices,
+            params=request.GET,
+        ),
+    )
+
+
+@require_perm(Perm.REHAB_VIEW)
+def fitting_detail(request, pk):
+    fitting = fitting_get_for_user(request.user, pk)
+    return render(
+        request,
+        "rehab/fitting_detail.html",
+        {
+            "fitting": fitting,
+            "masked_id": mask_id_number(fitting.person.id_number),
+            "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
+        },
+    )
+
+
+@require_perm(Perm.REHAB_EDIT)
+@require_POST
+def need_to_fitting(request, pk):
+    need = need_get_for_user(request.user, pk)
+    try:
+        fitting = services.fitting_from_need(need=need, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("rehab:need_detail", pk=need.pk)
+    messages.success(request, _("已转为辅具适配，请录入评估结果。"))
+    return redirect("rehab:fitting_detail", pk=fitting.pk)
+
+
+@require_perm(Perm.REHAB_EDIT)
+def fitting_create(request, person_id):
+    person = rehab_person_get_for_user(request.user, person_id)
+    form = FittingStartForm(request.POST or None)
+    back = reverse("rehab:person_rehab", args=[person.pk])
+    if request.method == "POST" and form.is_valid():
+        fitting = run_service(
+            form, lambda: services.fitting_start(person=person, acting_user=request.user, **form.cleaned_data)
+        )
+        if fitting:
+            return done(
+                request, _("已建立辅具适配，请录入评估结果。"), reverse("rehab:fitting_detail", args=[fitting.pk])
+            )
+    return render_form(request, form, title=_("新建辅具适配"), back_url=back, submit=_("保存"), subject=person)
+
+
+def _step(request, pk, form_class, call, *, title, message):
+    fitting = fitting_get_for_user(request.user, pk)
+    form = form_class(request.POST or None)
+    back = reverse("rehab:fitting_detail", args=[pk])
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: call(fitting, form.cleaned_data)):
+        return done(request, message, back)
+    return render_form(
+        request,
+        form,
+        title=title,
+        back_url=back,
+        submit=_("保存"),
+        subject=fitting.person,
+        intro=fitting.get_device_type_display(),
+    )
+
+
+@require_perm(Perm.REHAB_EDIT)
+def fitting_assess(request, pk):
+    return _step(
+        request,
+        pk,
+        FittingAssessForm,
+        lambda f, data: services.fitting_assess(fitting=f, acting_user=request.user, **data),
+        title=_("录入适配评估"),
+        message=_("已录入评估结果。"),
+    )
+
+
+@require_perm(Perm.REHAB_EDIT)
+def fitting_fit(request, pk):
+    return _step(
+        request,
+        pk,
+        FittingFitForm,
+        lambda f, data: services.fitting_fit(fitting=f, acting_user=request.user, **data),
+        title=_("录入适配"),
+        message=_("已适配，请在回访后结案。"),
+    )
+
+
+@require_perm(Perm.REHAB_EDIT)
+def fitting_followup(request, pk):
+    return _step(
+        request,
+        pk,
+        FittingFollowUpForm,
+        lambda f, data: services.fitting_follow_up(fitting=f, acting_user=request.user, **data),
+        title=_("回访结案"),
+        message=_("已回访结案。"),
+    )
+
+
+@require_perm(Perm.REHAB_EDIT)
+@require_POST
+def fitting_cancel(request, pk):
+    fitting = fitting_get_for_user(request.user, pk)
+    try:
+        services.fitting_cancel(fitting=fitting, acting_user=request.user)
+        messages.success(request, _("已取消该适配。"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("rehab:fitting_detail", pk=fitting.pk)

@@ -1,0 +1,265 @@
+"""A person's rehabilitation file, needs, and the ledger of services delivered."""
+
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.idnumber import mask_id_number
+from cases.selectors import person_list_for_user
+from fedportal.accounts.permissions import Perm, has_perm, require_perm
+
+from .. import services
+from ..exports import id_formatter, iterate, xlsx_response
+from ..forms import NeedForm, ServiceRecordForm
+from ..models import NeedSource, NeedStatus, ServiceType
+from ..selectors import (
+    child_rescue_list_for_user,
+    fitting_list_for_user,
+    need_get_for_user,
+    need_list_for_user,
+    plan_list_for_user,
+    rehab_person_get_for_user,
+    renovation_list_for_user,
+    service_record_list_for_user,
+    survey_record_list_for_user,
+)
+from .common import done, filter_context, paginate, render_form, run_service, selected_township, selected_year
+
+
+def _need_or_none(request, need_id):
+    if not need_id:
+        return None
+    try:
+        return need_get_for_user(request.user, int(need_id))
+    except ValueError:
+        return None
+
+
+@require_perm(Perm.REHAB_VIEW)
+def person_search(request):
+    query = request.GET.get("q", "").strip()
+    persons = person_list_for_user(request.user).select_related("township", "village").none()
+    if query:
+        persons = person_list_for_user(request.user).select_related("township", "village")
+        if query[:1].isdigit():
+            persons = persons.filter(id_number__startswith=query.upper())
+        else:
+            persons = persons.filter(name__startswith=query)
+        persons = persons.order_by("name", "pk")
+    page, query_string = paginate(request, persons, per_page=30)
+    return render(request, "rehab/person_search.html", {"page": page, "query_string": query_string, "q": query})
+
+
+@require_perm(Perm.REHAB_VIEW)
+def person_rehab(request, person_id):
+    person = rehab_person_get_for_user(request.user, person_id)
+    user = request.user
+    return render(
+        request,
+        "rehab/person_rehab.html",
+        {
+            "person": person,
+            "masked_id": mask_id_number(person.id_number),
+            "needs": need_list_for_user(user).filter(person=person),
+            "fittings": fitting_list_for_user(user).filter(person=person),
+            "plans": plan_list_for_user(user).filter(person=person),
+            "rescues": child_rescue_list_for_user(user).filter(person=person),
+            "renovations": renovation_list_for_user(user).filter(person=person),
+            "service_records": service_record_list_for_user(user).filter(person=person)[:50],
+            "survey_records": survey_record_list_for_user(user).filter(person=person).select_related("survey_round"),
+            "can_edit": has_perm(user, Perm.REHAB_EDIT),
+        },
+    )
+
+
+def _filtered_needs(request):
+    needs = need_list_for_user(request.user)
+    year = selected_year(request)
+    needs = needs.filter(recorded_on__year=year)
+    township = selected_township(request)
+    if township:
+        needs = needs.filter(person__township_id=township)
+    for field in ("need_type", "status", "source"):
+        if request.GET.get(field):
+            needs = needs.filter(**{field: request.GET[field]})
+    return needs.order_by("-recorded_on", "-pk")
+
+
+@require_perm(Perm.REHAB_VIEW)
+def need_list(request):
+    needs = _filtered_needs(request)
+    if request.GET.get("format") == "xlsx":
+        show_id = id_formatter(request.user, request=request, what=_("康复需求"))
+        headers = [
+            _("乡镇(街道)"),
+            _("姓名"),
+            _("身份证号"),
+            _("需求类型"),
+            _("辅具类型"),
+            _("登记日期"),
+            _("来源"),
+            _("状态"),
+            _("满足日期"),
+            _("说明"),
+        ]
+        rows = (
+            [
+                n.person.township.name,
+                n.person.name,
+                show_id(n.person.id_number),
+                n.get_need_type_display(),
+                n.get_device_type_display(),
+                n.recorded_on,
+                n.get_source_display(),
+                n.get_status_display(),
+                n.met_on,
+                n.note,
+            ]
+            for n in iterate(needs)
+        )
+        return xlsx_response("rehab-needs.xlsx", [(_("康复需求"), headers, rows)])
+    page, query_string = paginate(request, needs)
+    return render(
+        request,
+        "rehab/need_list.html",
+        filter_context(
+            request,
+            page=page,
+            query_string=query_string,
+            need_types=ServiceType.choices,
+            statuses=NeedStatus.choices,
+            sources=NeedSource.choices,
+            params=request.GET,
+        ),
+    )
+
+
+@require_perm(Perm.REHAB_VIEW)
+def need_detail(request, pk):
+    need = need_get_for_user(request.user, pk)
+    return render(
+        request,
+        "rehab/need_detail.html",
+        {
+            "need": need,
+            "masked_id": mask_id_number(need.person.id_number),
+            "fittings": need.fittings.all(),
+            "services": need.services.select_related("provider"),
+            "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
+        },
+    )
+
+
+@require_perm(Perm.REHAB_EDIT)
+def need_create(request, person_id):
+    person = rehab_person_get_for_user(request.user, person_id)
+    form = NeedForm(request.POST or None)
+    back = reverse("rehab:person_rehab", args=[person.pk])
+    if request.method == "POST" and form.is_valid():
+        need = run_service(
+            form, lambda: services.need_create(person=person, acting_user=request.user, **form.cleaned_data)
+        )
+        if need:
+            return done(
+                request, _("已登记需求：%(need)s") % {"need": need}, reverse("rehab:need_detail", args=[need.pk])
+            )
+    return render_form(request, form, title=_("登记康复需求"), back_url=back, submit=_("保存"), subject=person)
+
+
+@require_perm(Perm.REHAB_EDIT)
+@require_POST
+def need_cancel(request, pk):
+    need = need_get_for_user(request.user, pk)
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    try:
+        services.need_cancel(need=need, acting_user=request.user)
+        messages.success(request, _("已取消该需求。"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("rehab:need_detail", pk=need.pk)
+
+
+@require_perm(Perm.REHAB_VIEW)
+def service_list(request):
+    records = service_record_list_for_user(request.user).filter(served_on__year=selected_year(request))
+    township = selected_township(request)
+    if township:
+        records = records.filter(person__township_id=township)
+    if request.GET.get("service_type"):
+        records = records.filter(service_type=request.GET["service_type"])
+    if request.GET.get("q"):
+        q = request.GET["q"].strip()
+        records = records.filter(Q(person__name__startswith=q) | Q(provider__name__contains=q))
+    records = records.order_by("-served_on", "-pk")
+    if request.GET.get("format") == "xlsx":
+        show_id = id_formatter(request.user, request=request, what=_("服务记录"))
+        headers = [
+            _("乡镇(街道)"),
+            _("姓名"),
+            _("身份证号"),
+            _("服务类型"),
+            _("服务机构"),
+            _("服务日期"),
+            _("数量"),
+            _("费用(元)"),
+            _("补助(元)"),
+            _("服务内容"),
+        ]
+        rows = (
+            [
+                r.person.township.name,
+                r.person.name,
+                show_id(r.person.id_number),
+                r.get_service_type_display(),
+                r.provider.name if r.provider else "",
+                r.served_on,
+                r.quantity,
+                r.amount,
+                r.subsidy,
+                r.description,
+            ]
+            for r in iterate(records)
+        )
+        return xlsx_response("rehab-services.xlsx", [(_("服务记录"), headers, rows)])
+    page, query_string = paginate(request, records)
+    return render(
+        request,
+        "rehab/service_list.html",
+        filter_context(
+            request,
+            page=page,
+            query_string=query_string,
+            service_types=ServiceType.choices,
+            params=request.GET,
+        ),
+    )
+
+
+@require_perm(Perm.REHAB_EDIT)
+def service_create(request, person_id):
+    person = rehab_person_get_for_user(request.user, person_id)
+    need = _need_or_none(request, request.GET.get("need"))
+    initial = {"service_type": need.need_type} if need else {}
+    form = ServiceRecordForm(request.POST or None, initial=initial)
+    back = reverse("rehab:person_rehab", args=[person.pk])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        matching_need = need if need and need.need_type == data["service_type"] else None
+        record = run_service(
+            form,
+            lambda: services.service_record_create(person=person, need=matching_need, acting_user=request.user, **data),
+        )
+        if record:
+            return done(request, _("已登记服务记录。"), back)
+    return render_form(
+        request,
+        form,
+        title=_("登记服务（康复训练、手术、家庭医生、服药补助）"),
+        back_url=back,
+        submit=_("保存"),
+        subject=person,
+    )

@@ -1,0 +1,201 @@
+"""The yearly needs survey (动态更新): rounds, progress per township, and the liaison's visit form."""
+
+from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.idnumber import mask_id_number
+from cases.selectors import person_list_for_user
+from fedportal.accounts.permissions import Perm, has_perm, require_perm
+
+from .. import services
+from ..exports import id_formatter, iterate, xlsx_response
+from ..forms import SurveyRecordForm, SurveyRoundForm
+from ..models import ServiceType, SurveyRecord, SurveyRoundStatus
+from ..selectors import (
+    rehab_person_get_for_user,
+    rehab_setting_on,
+    survey_population,
+    survey_progress,
+    survey_record_list_for_user,
+    survey_round_get_for_user,
+    survey_round_list_for_user,
+)
+from .common import done, paginate, render_form, run_service, selected_township
+
+
+def _labels(values):
+    return "、".join(str(ServiceType(v).label) for v in values)
+
+
+@require_perm(Perm.REHAB_VIEW)
+def round_list(request):
+    return render(
+        request,
+        "rehab/survey_round_list.html",
+        {
+            "rounds": survey_round_list_for_user(request.user),
+            "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
+        },
+    )
+
+
+@require_perm(Perm.REHAB_EDIT)
+def round_create(request):
+    form = SurveyRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        survey_round = run_service(
+            form, lambda: services.survey_round_create(acting_user=request.user, **form.cleaned_data)
+        )
+        if survey_round:
+            return done(request, _("已建立调查轮次。"), reverse("rehab:survey_round_detail", args=[survey_round.pk]))
+    return render_form(
+        request, form, title=_("新建需求调查轮次"), back_url=reverse("rehab:survey_round_list"), submit=_("保存")
+    )
+
+
+@require_perm(Perm.REHAB_VIEW)
+def round_detail(request, pk):
+    survey_round = survey_round_get_for_user(request.user, pk)
+    township = selected_township(request)
+    if request.GET.get("format") == "xlsx":
+        records = survey_record_list_for_user(request.user).filter(survey_round=survey_round)
+        if township:
+            records = records.filter(township_id=township)
+        show_id = id_formatter(request.user, request=request, what=_("需求调查记录"))
+        headers = [
+            _("乡镇(街道)"),
+            _("姓名"),
+            _("身份证号"),
+            _("调查方式"),
+            _("调查日期"),
+            _("已获得的服务"),
+            _("需要的服务"),
+            _("需要的辅具"),
+            _("备注"),
+            _("调查员"),
+        ]
+        rows = (
+            [
+                r.township.name,
+                r.person.name,
+                show_id(r.person.id_number),
+                r.get_contact_method_display(),
+                r.visited_on,
+                _labels(r.services_received),
+                _labels(r.services_needed),
+                r.get_device_type_needed_display(),
+                r.note,
+                r.surveyor.display_name if r.surveyor else "",
+            ]
+            for r in iterate(records.order_by("township__code", "visited_on", "pk"))
+        )
+        return xlsx_response(f"rehab-survey-{survey_round.year}.xlsx", [(_("需求调查记录"), headers, rows)])
+    progress = survey_progress(survey_round, township_id=township)
+    totals = {key: sum(row[key] for row in progress) for key in ("to_survey", "done", "home", "meet", "phone", "lost")}
+    return render(
+        request,
+        "rehab/survey_round_detail.html",
+        {
+            "survey_round": survey_round,
+            "progress": progress,
+            "totals": totals,
+            "target": rehab_setting_on(survey_round.start_date).home_visit_target,
+            "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
+            "can_survey": has_perm(request.user, Perm.SURVEY_EDIT),
+        },
+    )
+
+
+@require_perm(Perm.REHAB_EDIT)
+@require_POST
+def round_toggle(request, pk):
+    survey_round = survey_round_get_for_user(request.user, pk)
+    status = SurveyRoundStatus.CLOSED if survey_round.status == SurveyRoundStatus.OPEN else SurveyRoundStatus.OPEN
+    services.survey_round_set_status(survey_round=survey_round, status=status, acting_user=request.user)
+    return done(request, _("已更新调查轮次状态。"), reverse("rehab:survey_round_detail", args=[pk]))
+
+
+@require_perm(Perm.REHAB_VIEW)
+def person_list(request, pk):
+    """The persons to survey in the user's scope, with this round's record if any."""
+    survey_round = survey_round_get_for_user(request.user, pk)
+    persons = survey_population(survey_round, persons=person_list_for_user(request.user)).select_related(
+        "township", "village"
+    )
+    township = selected_township(request)
+    if township:
+        persons = persons.filter(township_id=township)
+    record = SurveyRecord.objects.filter(survey_round=survey_round, person=OuterRef("pk"))
+    persons = persons.annotate(
+        contact_method=Subquery(record.values("contact_method")[:1]),
+        visited_on=Subquery(record.values("visited_on")[:1]),
+    )
+    state = request.GET.get("state", "")
+    if state == "todo":
+        persons = persons.filter(contact_method__isnull=True)
+    elif state == "done":
+        persons = persons.filter(contact_method__isnull=False)
+    query = request.GET.get("q", "").strip()
+    if query:
+        persons = persons.filter(Q(name__startswith=query) | Q(id_number__startswith=query.upper()))
+    persons = persons.order_by("village__code", "name", "pk")
+    page, query_string = paginate(request, persons)
+    from ..models import ContactMethod
+
+    labels = dict(ContactMethod.choices)
+    for person in page.object_list:
+        person.masked_id = mask_id_number(person.id_number)
+        person.contact_label = labels.get(person.contact_method, "")
+    return render(
+        request,
+        "rehab/survey_person_list.html",
+        {
+            "survey_round": survey_round,
+            "page": page,
+            "query_string": query_string,
+            "state": state,
+            "q": query,
+            "can_survey": has_perm(request.user, Perm.SURVEY_EDIT) and survey_round.status == SurveyRoundStatus.OPEN,
+        },
+    )
+
+
+@require_perm(Perm.SURVEY_EDIT)
+def record_edit(request, pk, person_id):
+    survey_round = survey_round_get_for_user(request.user, pk)
+    if not has_perm(request.user, Perm.REHAB_VIEW):
+        from django.http import Http404
+
+        raise Http404
+    person = rehab_person_get_for_user(request.user, person_id)
+    existing = SurveyRecord.objects.filter(survey_round=survey_round, person=person).first()
+    initial = {}
+    if existing:
+        initial = {
+            "contact_method": existing.contact_method,
+            "visited_on": existing.visited_on,
+            "services_received": existing.services_received,
+            "services_needed": existing.services_needed,
+            "device_type_needed": existing.device_type_needed,
+            "note": existing.note,
+        }
+    form = SurveyRecordForm(request.POST or None, initial=initial)
+    back = reverse("rehab:survey_person_list", args=[pk])
+    if request.method == "POST" and form.is_valid():
+        result = run_service(
+            form,
+            lambda: services.survey_record_save(
+                survey_round=survey_round, person=person, acting_user=request.user, **form.cleaned_data
+            ),
+        )
+        if result:
+            _record, needs = result
+            message = _("已保存调查记录。")
+            if needs:
+                message += " " + _("新登记需求：%(needs)s") % {"needs": "、".join(str(n) for n in needs)}
+            return done(request, message, back)
+    intro = f"{person.name} · {mask_id_number(person.id_number)} · {person.township.name} {person.village.name}"
+    return render_form(request, form, title=survey_round.title, back_url=back, submit=_("保存调查记录"), intro=intro)
