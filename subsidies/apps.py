@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SubsidiesConfig(AppConfig):
     name = "subsidies"
     verbose_name = _("补贴与发放")
+
+    def ready(self) -> None:
+        from . import (
+            jobs,  # noqa: F401 - registers the job handlers
+            panels,  # noqa: F401 - registers the person-page panel
+        )

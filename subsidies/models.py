@@ -1,1 +1,413 @@
+"""Subsidy programs, their dated rates and parameters, enrollments, applications, budgets and payment runs.
 
+Eligibility rules live in code (subsidies/rules.py, one class per program); everything that changes with
+policy (amounts, extension switches, back-pay and recovery windows) lives in ProgramRate / ProgramParameter
+rows with an effective date, so a new rate from January applies to January's run and later only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fedportal.audit.tracking import audited
+
+
+class PeriodKind(models.TextChoices):
+    MONTHLY = "monthly", _("按月")
+    YEARLY = "yearly", _("按年")
+
+
+@audited()
+class Program(models.Model):
+    code = models.SlugField(_("项目代码"), max_length=30, unique=True)
+    name = models.CharField(_("项目名称"), max_length=50, unique=True)
+    full_name = models.CharField(_("项目全称"), max_length=100, blank=True)
+    period_kind = models.CharField(_("发放周期"), max_length=10, choices=PeriodKind.choices)
+    # Automatic programs (一户多残) pay from the registry without enrollments; the others pay enrollments.
+    automatic = models.BooleanField(_("自动认定"), default=False)
+    # Whether applications may be entered for this program.
+    accepts_applications = models.BooleanField(_("受理申请"), default=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("补贴项目")
+        verbose_name_plural = _("补贴项目")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_monthly(self) -> bool:
+        return self.period_kind == PeriodKind.MONTHLY
+
+
+@audited()
+class ProgramRate(models.Model):
+    """An amount of one tier of a program (e.g. nursing grade 1), valid from `effective_from` until the next row."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rates", verbose_name=_("补贴项目"))
+    tier = models.CharField(_("档次"), max_length=30)
+    effective_from = models.DateField(_("生效日期"), help_text=_("月度项目请填某月1日；年度项目请填1月1日。"))
+    amount = models.DecimalField(_("金额(元)"), max_digits=10, decimal_places=2)
+    note = models.CharField(_("依据/说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["program", "tier", "effective_from"]
+        verbose_name = _("补贴标准")
+        verbose_name_plural = _("补贴标准")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "tier", "effective_from"], name="program_rate_unique_from"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="program_rate_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.tier} {self.effective_from:%Y-%m-%d} {self.amount}"
+
+
+@audited()
+class ProgramParameter(models.Model):
+    """A switch (0/1) or a number of a program's rule, valid from `effective_from` until the next row."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="parameters", verbose_name=_("补贴项目")
+    )
+    key = models.CharField(_("参数"), max_length=40)
+    effective_from = models.DateField(_("生效日期"))
+    value = models.DecimalField(_("取值"), max_digits=12, decimal_places=2, help_text=_("开关：1 开启，0 关闭。"))
+    note = models.CharField(_("依据/说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["program", "key", "effective_from"]
+        verbose_name = _("项目参数")
+        verbose_name_plural = _("项目参数")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key", "effective_from"], name="program_parameter_unique_from")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.key}={self.value} ({self.effective_from:%Y-%m-%d})"
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("享受中")
+    SUSPENDED = "suspended", _("已停发")
+    ENDED = "ended", _("已终止")
+
+
+class EnrollmentSource(models.TextChoices):
+    APPLICATION = "application", _("申请审批")
+    ROSTER = "roster", _("花名册导入")
+    MANUAL = "manual", _("手工录入")
+    DEMO = "demo", _("演示数据")
+
+
+@audited()
+class Enrollment(models.Model):
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("残疾人")
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("补贴项目")
+    )
+    start_month = models.DateField(_("起始年月"))
+    # The first day of the last month (or Jan 1 of the last year) the old system already paid; back pay never covers it.
+    paid_through = models.DateField(_("已发放至"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE
+    )
+    status_reason = models.CharField(_("状态原因"), max_length=200, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=20, choices=EnrollmentSource.choices, default=EnrollmentSource.MANUAL
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    application = models.ForeignKey(
+        "Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("申请")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "person"]
+        verbose_name = _("补贴对象")
+        verbose_name_plural = _("补贴对象")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "program"], name="enrollment_person_program_unique"),
+            models.CheckConstraint(condition=Q(start_month__day=1), name="enrollment_start_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(paid_through__isnull=True) | Q(paid_through__day=1),
+                name="enrollment_paid_through_first_of_month",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "status"], name="enrollment_program_status")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.program}"
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待乡镇初审")
+    TOWNSHIP_CHECKED = "township_checked", _("待县级审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+@audited()
+class Application(models.Model):
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, related_name="subsidy_applications", verbose_name=_("残疾人")
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="applications", verbose_name=_("补贴项目")
+    )
+    applied_on = models.DateField(_("申请日期"))
+    applicant_name = models.CharField(
+        _("申请人"), max_length=50, blank=True, help_text=_("本人以外代为申请时填写（亲属、监护人或村委会）。")
+    )
+    applicant_relation = models.CharField(_("与本人关系"), max_length=20, blank=True)
+    # Education grants only.
+    school = models.CharField(_("就读学校"), max_length=100, blank=True)
+    education_stage = models.CharField(_("就读学段"), max_length=20, blank=True)
+    proof = models.FileField(_("证明材料"), upload_to="applications/%Y/%m/", blank=True)
+    comment = models.TextField(_("说明"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    township = models.ForeignKey(
+        "cases.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇(街道)")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("补贴申请")
+        verbose_name_plural = _("补贴申请")
+        constraints = [
+            # One open application per person and program.
+            models.UniqueConstraint(
+                fields=["person", "program"],
+                condition=Q(status__in=["submitted", "township_checked"]),
+                name="application_one_open_per_program",
+                violation_error_message=_("此人已有一份该项目的在办申请。"),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "township"], name="application_status_township")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.program} · {self.applied_on}"
+
+
+class StepAction(models.TextChoices):
+    SUBMIT = "submit", _("受理录入")
+    TOWNSHIP_CHECK = "township_check", _("乡镇初审通过")
+    APPROVE = "approve", _("县级审核批准")
+    REJECT = "reject", _("驳回")
+
+
+@audited()
+class ApplicationStep(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("环节"), max_length=20, choices=StepAction.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("经办人")
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    comment = models.TextField(_("意见"), blank=True)
+    # The eligibility reasons shown to the user when they took this step (empty list = qualified).
+    eligibility = models.JSONField(_("资格校验"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("审批环节")
+        verbose_name_plural = _("审批环节")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
+
+
+@audited()
+class Budget(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("补贴项目"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.DecimalField(_("预算金额(元)"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "program"]
+        verbose_name = _("预算")
+        verbose_name_plural = _("预算")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year"], name="budget_program_year_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.year}"
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    APPROVED = "approved", _("已审批")
+    DISCARDED = "discarded", _("已作废")
+
+
+@audited()
+class PaymentRun(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="runs", verbose_name=_("补贴项目"))
+    # First day of the month (monthly) or January 1 (yearly).
+    period = models.DateField(_("所属期"))
+    # The day yearly eligibility is judged on; for monthly runs the first day of the period.
+    as_of = models.DateField(_("认定日期"))
+    status = models.CharField(_("状态"), max_length=20, choices=RunStatus.choices, default=RunStatus.DRAFT)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    # Figures of the last computation (payment lines = current + back pay; recoveries apart).
+    lines_count = models.PositiveIntegerField(_("发放笔数"), default=0)
+    total = models.DecimalField(_("发放总额"), max_digits=14, decimal_places=2, default=0)
+    backpay_count = models.PositiveIntegerField(_("补发笔数"), default=0)
+    backpay_total = models.DecimalField(_("补发金额"), max_digits=14, decimal_places=2, default=0)
+    recovery_count = models.PositiveIntegerField(_("追回笔数"), default=0)
+    recovery_total = models.DecimalField(_("追回金额"), max_digits=14, decimal_places=2, default=0)
+    stops_count = models.PositiveIntegerField(_("停发人数"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("制表人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-period", "program"]
+        verbose_name = _("发放批次")
+        verbose_name_plural = _("发放批次")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "period"],
+                condition=Q(status="approved"),
+                name="payment_run_one_approved_per_period",
+                violation_error_message=_("该项目该所属期已有审批通过的发放批次。"),
+            ),
+            models.UniqueConstraint(
+                fields=["program", "period"],
+                condition=Q(status="draft"),
+                name="payment_run_one_draft_per_period",
+                violation_error_message=_("该项目该所属期已有草稿批次。"),
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="payment_run_period_first_day"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("created_by")),
+                name="payment_run_maker_checker",
+                violation_error_message=_("制表人不能审批自己创建的批次。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period:%Y-%m}" if self.program.is_monthly else f"{self.period:%Y}"
+
+    @property
+    def is_computed(self) -> bool:
+        return self.computed_at is not None
+
+
+class LineKind(models.TextChoices):
+    CURRENT = "current", _("当期")
+    BACKPAY = "backpay", _("补发")
+    RECOVERY = "recovery", _("追回")
+
+
+class PaymentLine(models.Model):
+    """One month (or year) of one person in a run. Derived data, rewritten as a whole while the run is a draft and
+    frozen once approved; the run's lifecycle is audited, the lines are not (200,000 trigger rows per run)."""
+
+    # Few indexes on purpose (a run inserts 200,000 rows): run_id is led by the unique constraint, program by
+    # payment_line_program_person; enrollment and township are snapshots looked up through the run.
+    run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", db_index=False)
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="payment_lines")
+    # PROTECT: the recovery check relies on every paid line having its enrollment.
+    enrollment = models.ForeignKey(
+        Enrollment, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # Snapshot of the person's township when computed: the sheets and the summaries group by it.
+    township = models.ForeignKey("cases.Township", on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField(_("所属期"))
+    kind = models.CharField(_("类型"), max_length=10, choices=LineKind.choices)
+    tier = models.CharField(_("档次"), max_length=30)
+    # Always positive; a recovery line is money to take back.
+    amount = models.DecimalField(_("金额"), max_digits=10, decimal_places=2)
+    reasons = models.CharField(_("原因"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["run", "township", "person", "month"]
+        verbose_name = _("发放明细")
+        verbose_name_plural = _("发放明细")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "person", "month", "kind"], name="payment_line_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_line_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["program", "person", "month"], name="payment_line_program_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.month:%Y-%m} {self.kind} {self.amount}"
+
+
+class PaidMonth(models.Model):
+    """The ledger of months (or years) paid in approved runs, net of recoveries: written when a run is approved.
+    Back pay skips these months, so a run's anti-join reads this compact table rather than summing every line."""
+
+    pk = models.CompositePrimaryKey("program", "person", "month")
+    # Derived from approved lines in the same transaction; no FK triggers (an approval writes 200,000 rows).
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    month = models.DateField(_("所属期"))
+
+    class Meta:
+        verbose_name = _("已发放月份")
+        verbose_name_plural = _("已发放月份")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.month:%Y-%m}"
+
+
+class PaymentStop(models.Model):
+    """An enrolled (or previously paid) person who gets nothing for the run's period, with the reasons."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="stops", db_index=False)
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+")
+    enrollment = models.ForeignKey(Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    township = models.ForeignKey("cases.Township", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Reason codes of subsidies.rules.REASONS, comma-separated.
+    reasons = models.CharField(_("原因"), max_length=200)
+
+    class Meta:
+        verbose_name = _("停发名单")
+        verbose_name_plural = _("停发名单")
+        constraints = [models.UniqueConstraint(fields=["run", "person"], name="payment_stop_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.reasons}"

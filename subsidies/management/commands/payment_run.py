@@ -1,0 +1,113 @@
+"""`payment_run create|approve|export` (CONTRACT.md): the same services as the web pages."""
+
+import time
+from datetime import date
+
+import pghistory
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.jobs.models import Job, JobStatus
+from subsidies.exports import payment_sheet_export
+from subsidies.models import PaymentRun, Program
+from subsidies.services import parse_period, payment_run_approve, payment_run_create
+
+
+def _messages(exc: ValidationError) -> str:
+    return "; ".join(str(m) for m in exc.messages)
+
+
+class Command(BaseCommand):
+    help = "发放批次：create 计算草稿，approve 审批，export 导出发放表。"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="计算草稿批次并等待完成")
+        create.add_argument("--program", required=True, help="living|nursing|education|multi")
+        create.add_argument("--period", required=True, help="YYYY-MM 或 YYYY")
+        create.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD（年度项目的认定日期）")
+        create.add_argument("--user", required=True)
+        create.add_argument("--timeout", type=float, default=3600)
+        approve = sub.add_parser("approve", help="审批草稿批次（不能由制表人审批）")
+        approve.add_argument("run_id", type=int)
+        approve.add_argument("--user", required=True)
+        export = sub.add_parser("export", help="导出审批通过批次的发放表")
+        export.add_argument("run_id", type=int)
+        export.add_argument("--xlsx", required=True)
+        export.add_argument("--pdf")
+        export.add_argument("--user", help="导出人（须有导出发放表权限）；默认为审批人")
+
+    def handle(self, *args, **options):
+        action = options["action"]
+        try:
+            return getattr(self, f"do_{action}")(options)
+        except ValidationError as exc:
+            raise CommandError(_messages(exc)) from None
+        except PermissionDenied:
+            raise CommandError("该用户无权执行此操作。") from None
+
+    def _user(self, username, perm):
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"用户不存在：{username}")
+        if not has_perm(user, perm):
+            raise CommandError(f"用户 {username} 无此权限：{perm}")
+        return user
+
+    def _run(self, run_id) -> PaymentRun:
+        run = PaymentRun.objects.select_related("program").filter(pk=run_id).first()
+        if run is None:
+            raise CommandError(f"发放批次不存在：{run_id}")
+        return run
+
+    def do_create(self, options):
+        user = self._user(options["user"], Perm.PAYMENT_RUN_CREATE)
+        program = Program.objects.filter(code=options["program"]).first()
+        if program is None:
+            raise CommandError(f"未知的项目代码：{options['program']}")
+        period = parse_period(program, options["period"])
+        as_of = None
+        if options["as_of"]:
+            try:
+                as_of = date.fromisoformat(options["as_of"])
+            except ValueError:
+                raise CommandError("--as-of 格式应为 YYYY-MM-DD") from None
+        with pghistory.context(user=user.pk, command="payment_run create"):
+            run = payment_run_create(program=program, period=period, as_of=as_of, acting_user=user)
+        deadline = time.monotonic() + options["timeout"]
+        while True:
+            job = Job.objects.get(pk=run.job_id)
+            if job.is_finished:
+                break
+            if time.monotonic() > deadline:
+                raise CommandError(f"等待计算超时（任务 {job.pk} 仍在进行，请确认 worker 已启动）")
+            time.sleep(0.2)
+        if job.status != JobStatus.SUCCEEDED:
+            raise CommandError(f"计算失败：{job.error.splitlines()[0] if job.error else job.status}")
+        run.refresh_from_db()
+        self.stdout.write(f"run {run.pk} lines {run.lines_count} total {run.total:.2f}")
+
+    def do_approve(self, options):
+        user = self._user(options["user"], Perm.PAYMENT_RUN_APPROVE)
+        run = self._run(options["run_id"])
+        with pghistory.context(user=user.pk, command="payment_run approve"):
+            run = payment_run_approve(run=run, acting_user=user)
+        self.stdout.write(f"run {run.pk} approved lines {run.lines_count} total {run.total:.2f}")
+
+    def do_export(self, options):
+        run = self._run(options["run_id"])
+        if options["user"]:
+            user = self._user(options["user"], Perm.PAYMENT_EXPORT)
+        else:
+            user = run.approved_by
+            if user is None or not has_perm(user, Perm.PAYMENT_EXPORT):
+                raise CommandError("请用 --user 指定有导出权限的用户。")
+        with pghistory.context(user=user.pk, command="payment_run export"):
+            result = payment_sheet_export(run=run, acting_user=user, target=options["xlsx"], kind="xlsx")
+            if options["pdf"]:
+                pdf = payment_sheet_export(run=run, acting_user=user, target=None, kind="pdf")
+                with open(options["pdf"], "wb") as handle:
+                    handle.write(pdf)
+        self.stdout.write(f"run {run.pk} lines {result['lines']} total {result['total']:.2f}")

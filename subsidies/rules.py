@@ -1,0 +1,332 @@
+"""Eligibility rules, one class per program, evaluated set-wise in SQL.
+
+Every rule is judged on a set of (person, day) pairs at once: a CTE chain joins each pair to the person, the
+certificate issued last on or before that day, the poverty record of that day and the program's parameters
+valid in that month, and each rule contributes SQL expressions that yield a reason code (or NULL). A pair
+qualifies when it has no reason; its `tier` selects the amount in ProgramRate.
+
+Adding a program (e.g. the fuel subsidy): write a `Rule` subclass here, decorate it with `@register`, and add a
+Program row with its ProgramRate rows for every tier (a data migration or the admin). Nothing else changes: runs,
+applications, sheets and the dynamic-management page pick it up through `rule_for(code)`.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+# Reason codes (stored on stops and recoveries) and their Chinese labels.
+REASONS = {
+    "death": _("死亡"),
+    "moved_out": _("户籍迁出"),
+    "no_certificate": _("无有效残疾人证"),
+    "cert_expired": _("证件过期"),
+    "cert_cancelled": _("证件注销"),
+    "cert_transferred": _("证件迁出"),
+    "grade": _("不再符合等级"),
+    "not_dibao": _("不再低保"),
+    "extreme_poverty": _("特困供养"),
+    "not_student": _("非在校学生或学段不符"),
+    "parent_no_certificate": _("父母无有效残疾人证"),
+    "generation": _("非第二代/第三代残疾人证"),
+    "not_multi_household": _("非一户多残家庭"),
+    "not_enrolled": _("未纳入补贴对象"),
+}
+
+
+def reason_labels(codes) -> list[str]:
+    if isinstance(codes, str):
+        codes = [c for c in codes.split(",") if c]
+    return [str(REASONS.get(code, code)) for code in codes]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    label: str
+    default: int
+
+
+COMMON_PARAMETERS = {
+    "backpay_months": Parameter(_("补发最多月数"), 12),
+    "recovery_months": Parameter(_("追回核查月数"), 24),
+}
+
+
+class Rule:
+    """The eligibility rule of one program. Subclasses give SQL over the columns of the `facts` CTE (alias f):
+    person_id, month, day, township_id, household_id, death_date, moved_out_date, education_stage,
+    relation_to_head, cert_id, category, grade, generation, cert_valid, cert_problem, poverty; and the
+    program's parameters of that month (alias prm, one column per parameter key)."""
+
+    code: str = ""
+    tiers: dict[str, str] = {}
+    parameters: dict[str, Parameter] = {}
+    requires_own_certificate = True
+
+    def fact_columns(self) -> list[str]:
+        """Extra `expression AS name` columns computed in the facts CTE."""
+        return []
+
+    def reasons(self) -> list[str]:
+        """SQL expressions yielding a reason code or NULL."""
+        return []
+
+    def tier(self) -> str:
+        return "'default'"
+
+    def all_parameters(self) -> dict[str, Parameter]:
+        return {**COMMON_PARAMETERS, **self.parameters}
+
+    def all_reasons(self) -> list[str]:
+        common = [
+            "CASE WHEN f.death_date < f.day THEN 'death' END",
+            "CASE WHEN f.moved_out_date < f.day THEN 'moved_out' END",
+        ]
+        if self.requires_own_certificate:
+            common.append("CASE WHEN NOT f.cert_valid THEN f.cert_problem END")
+        return common + self.reasons()
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def register(cls):
+    _RULES[cls.code] = cls()
+    return cls
+
+
+def rule_for(program_code: str) -> Rule:
+    try:
+        return _RULES[program_code]
+    except KeyError:
+        raise LookupError(f"no eligibility rule for program {program_code!r}") from None
+
+
+def registered_codes() -> list[str]:
+    return list(_RULES)
+
+
+EXTREME = "CASE WHEN f.poverty = 'extreme' THEN 'extreme_poverty' END"
+
+
+@register
+class LivingAllowance(Rule):
+    """困难残疾人生活补贴: valid certificate and 低保 (switch: 低保边缘); never for 特困供养."""
+
+    code = "living"
+    tiers = {"default": _("标准")}
+    parameters = {"extend_marginal": Parameter(_("扩面至低保边缘(1开/0关)"), 0)}
+
+    def reasons(self):
+        return [
+            EXTREME,
+            "CASE WHEN f.poverty = 'extreme' OR f.poverty = 'dibao' OR (f.poverty = 'marginal' AND prm.extend_marginal = 1)"
+            " THEN NULL ELSE 'not_dibao' END",
+        ]
+
+
+@register
+class NursingAllowance(Rule):
+    """重度残疾人护理补贴: valid certificate grade 1 or 2 (switch: grade 3 智力/精神); never for 特困供养."""
+
+    code = "nursing"
+    tiers = {"grade1": _("一级"), "grade2": _("二级"), "grade3_mental": _("三级智力/精神(扩面)")}
+    parameters = {"extend_grade3_mental": Parameter(_("扩面至三级智力/精神(1开/0关)"), 0)}
+
+    def fact_columns(self):
+        return [
+            "(c.category IN (5, 6) OR EXISTS (SELECT 1 FROM certificates_certificatecomponent cc"
+            " WHERE cc.certificate_id = c.id AND cc.category IN (5, 6) AND cc.grade = 3)) AS mental3"
+        ]
+
+    def reasons(self):
+        return [
+            EXTREME,
+            "CASE WHEN f.cert_valid AND NOT (f.grade IN (1, 2) OR (f.grade = 3 AND f.mental3 AND prm.extend_grade3_mental = 1))"
+            " THEN 'grade' END",
+        ]
+
+    def tier(self):
+        return "CASE f.grade WHEN 1 THEN 'grade1' WHEN 2 THEN 'grade2' ELSE 'grade3_mental' END"
+
+
+_VALID_ON_DAY = "{c}.issue_date <= {d} AND {c}.expiry_date >= {d} AND ({c}.ended_on IS NULL OR {d} < {c}.ended_on)"
+
+
+@register
+class EducationGrant(Rule):
+    """扶残助学金 (yearly, on application): disabled college student 2000; college student whose parent holds a
+    valid certificate 1000; disabled high-school/vocational student 1000; disabled compulsory-education student 500."""
+
+    code = "education"
+    tiers = {
+        "college_self": _("残疾大学生"),
+        "college_parent": _("残疾人家庭大学生"),
+        "high_school": _("残疾高中/中职生"),
+        "compulsory": _("残疾义务教育学生"),
+    }
+    requires_own_certificate = False
+
+    def fact_columns(self):
+        valid = _VALID_ON_DAY.format(c="mc", d="pr.day")
+        return [
+            "EXISTS (SELECT 1 FROM cases_person m JOIN certificates_certificate mc ON mc.person_id = m.id"
+            " WHERE m.household_id = per.household_id AND m.id <> per.id"
+            " AND ((per.relation_to_head IN ('child', 'sibling') AND m.relation_to_head IN ('head', 'spouse'))"
+            " OR (per.relation_to_head = 'head' AND m.relation_to_head = 'parent')"
+            " OR (per.relation_to_head = 'grandchild' AND m.relation_to_head = 'child'))"
+            f" AND (m.death_date IS NULL OR m.death_date >= pr.day) AND {valid}) AS parent_valid"
+        ]
+
+    def reasons(self):
+        return [
+            "CASE WHEN f.education_stage NOT IN ('compulsory', 'high_school', 'vocational', 'college') THEN 'not_student' END",
+            "CASE WHEN NOT f.cert_valid AND NOT (f.education_stage = 'college' AND f.parent_valid)"
+            " THEN f.cert_problem END",
+            "CASE WHEN f.education_stage = 'college' AND NOT f.cert_valid AND NOT f.parent_valid"
+            " THEN 'parent_no_certificate' END",
+        ]
+
+    def tier(self):
+        return (
+            "CASE WHEN f.education_stage = 'college' AND f.cert_valid THEN 'college_self'"
+            " WHEN f.education_stage = 'college' THEN 'college_parent'"
+            " WHEN f.education_stage IN ('high_school', 'vocational') THEN 'high_school' ELSE 'compulsory' END"
+        )
+
+
+@register
+class MultiDisabilityGrant(Rule):
+    """一户多残补助 (yearly, automatic): every holder of a valid 2nd/3rd-generation certificate in a household with two
+    or more such members (alive, 户籍 in the county) on the as-of date."""
+
+    code = "multi"
+    tiers = {"default": _("每人每年")}
+
+    def fact_columns(self):
+        valid = _VALID_ON_DAY.format(c="mc", d="pr.day")
+        return [
+            "(SELECT count(DISTINCT m.id) FROM cases_person m JOIN certificates_certificate mc ON mc.person_id = m.id"
+            " WHERE m.household_id = per.household_id AND mc.generation IN (2, 3)"
+            " AND (m.death_date IS NULL OR m.death_date >= pr.day)"
+            f" AND (m.moved_out_date IS NULL OR m.moved_out_date >= pr.day) AND {valid}) AS multi_members"
+        ]
+
+    def reasons(self):
+        return [
+            "CASE WHEN f.cert_valid AND f.generation NOT IN (2, 3) THEN 'generation' END",
+            "CASE WHEN f.cert_valid AND f.multi_members < 2 THEN 'not_multi_household' END",
+        ]
+
+
+def judged_sql(rule: Rule, pairs_sql: str) -> str:
+    """The CTE chain `pairs -> days -> prm -> facts -> judged`. `pairs_sql` selects person_id, month (the day rates and
+    parameters are looked up on), day (the day eligibility is judged on) and any extra columns to carry along.
+    Parameters: %(program_id)s plus whatever `pairs_sql` uses. `judged` has the pairs' columns plus township_id,
+    reasons (text[], empty = qualifies) and tier."""
+    params = rule.all_parameters()
+    prm_cols = ", ".join(
+        f"coalesce(max(pp.value) FILTER (WHERE pp.key = '{key}'), {p.default}) AS {key}" for key, p in params.items()
+    )
+    fact_cols = "".join(f",\n    {col}" for col in rule.fact_columns())
+    reasons = ",\n        ".join(rule.all_reasons())
+    return f"""
+pairs AS ({pairs_sql}),
+days AS (SELECT DISTINCT month FROM pairs),
+prm_periods AS (
+    SELECT key, value, effective_from,
+           lead(effective_from) OVER (PARTITION BY key ORDER BY effective_from) AS until
+    FROM subsidies_programparameter WHERE program_id = %(program_id)s
+),
+prm AS (
+    SELECT d.month, {prm_cols}
+    FROM days d LEFT JOIN prm_periods pp ON pp.effective_from <= d.month AND (pp.until IS NULL OR d.month < pp.until)
+    GROUP BY d.month
+),
+rate_periods AS (
+    SELECT tier, amount, effective_from,
+           lead(effective_from) OVER (PARTITION BY tier ORDER BY effective_from) AS until
+    FROM subsidies_programrate WHERE program_id = %(program_id)s
+),
+rates AS (
+    SELECT d.month, rp.tier, rp.amount
+    FROM days d JOIN rate_periods rp ON rp.effective_from <= d.month AND (rp.until IS NULL OR d.month < rp.until)
+),
+facts AS (
+    SELECT pr.*, per.township_id, per.household_id, per.death_date, per.moved_out_date, per.education_stage,
+    per.relation_to_head, c.id AS cert_id, c.category, c.grade, c.generation,
+    coalesce(c.expiry_date >= pr.day AND (c.ended_on IS NULL OR pr.day < c.ended_on), false) AS cert_valid,
+    CASE WHEN c.id IS NULL THEN 'no_certificate'
+         WHEN c.ended_on <= pr.day AND c.status = 'cancelled' THEN 'cert_cancelled'
+         WHEN c.ended_on <= pr.day AND c.status = 'transferred_out' THEN 'cert_transferred'
+         WHEN c.expiry_date < pr.day THEN 'cert_expired'
+         WHEN c.ended_on <= pr.day THEN 'no_certificate' END AS cert_problem,
+    pov.status AS poverty{fact_cols}
+    FROM pairs pr
+    JOIN cases_person per ON per.id = pr.person_id
+    LEFT JOIN LATERAL (
+        SELECT c.id, c.category, c.grade, c.generation, c.expiry_date, c.ended_on, c.status
+        FROM certificates_certificate c
+        WHERE c.person_id = pr.person_id AND c.issue_date <= pr.day
+        ORDER BY c.issue_date DESC, c.id DESC LIMIT 1
+    ) c ON true
+    LEFT JOIN LATERAL (
+        SELECT r.status FROM cases_povertyrecord r
+        WHERE r.person_id = pr.person_id AND r.start_date <= pr.day AND (r.end_date IS NULL OR r.end_date >= pr.day)
+        ORDER BY r.start_date DESC, r.id DESC LIMIT 1
+    ) pov ON true
+),
+judged AS (
+    SELECT f.*, array_remove(ARRAY[
+        {reasons}
+    ]::text[], NULL) AS reasons,
+    {rule.tier()} AS tier
+    FROM facts f JOIN prm ON prm.month = f.month
+)"""
+
+
+def eligibility_reasons(program_code: str, person_ids: list[int], on: date) -> dict[int, list[str]]:
+    """For each person id, the Chinese reasons they do not qualify for the program on `on` (empty list = qualifies).
+
+    One query for the whole list. Enrollment is not part of it: this is whether the person meets the rule."""
+    from .models import Program
+
+    if not person_ids:
+        return {}
+    rule = rule_for(program_code)
+    program_id = Program.objects.values_list("pk", flat=True).get(code=program_code)
+    sql = (
+        "WITH "
+        + judged_sql(
+            rule,
+            "SELECT DISTINCT unnest(%(person_ids)s::bigint[]) AS person_id, %(on)s::date AS month, %(on)s::date AS day",
+        )
+        + "\nSELECT person_id, reasons FROM judged"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
+        found = {person_id: reason_labels(codes) for person_id, codes in cursor.fetchall()}
+    # An id that is not a person does not qualify either.
+    return {pid: found.get(pid, [str(_("登记中无此人"))]) for pid in person_ids}
+
+
+def eligibility_codes(program_code: str, person_ids: list[int], on: date) -> dict[int, tuple[list[str], str]]:
+    """Like eligibility_reasons but with reason codes and the tier, for services that store them."""
+    from .models import Program
+
+    if not person_ids:
+        return {}
+    rule = rule_for(program_code)
+    program_id = Program.objects.values_list("pk", flat=True).get(code=program_code)
+    sql = (
+        "WITH "
+        + judged_sql(
+            rule,
+            "SELECT DISTINCT unnest(%(person_ids)s::bigint[]) AS person_id, %(on)s::date AS month, %(on)s::date AS day",
+        )
+        + "\nSELECT person_id, reasons, tier FROM judged"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
+        return {person_id: (list(codes), tier) for person_id, codes, tier in cursor.fetchall()}

@@ -1,0 +1,231 @@
+"""Reads of the subsidies app. Every view reads through these, so the township scope lives in one place."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+
+from cases.selectors import person_list_for_user
+from certificates.models import Certificate
+from fedportal.accounts.permissions import Perm, has_perm, township_scope
+
+from .models import (
+    Application,
+    Budget,
+    Enrollment,
+    EnrollmentStatus,
+    LineKind,
+    PaymentLine,
+    PaymentRun,
+    PaymentStop,
+    Program,
+    RunStatus,
+)
+from .rules import eligibility_codes, reason_labels
+from .services.runs import previous_approved_run
+
+
+def program_list():
+    return Program.objects.filter(is_active=True)
+
+
+def enrollment_list_for_user(user):
+    if not has_perm(user, Perm.PROGRAM_VIEW):
+        return Enrollment.objects.none()
+    return Enrollment.objects.filter(person__in=person_list_for_user(user)).select_related("program")
+
+
+def application_list_for_user(user):
+    if not (has_perm(user, Perm.APPLICATION_ENTER) or has_perm(user, Perm.APPLICATION_REVIEW)):
+        return Application.objects.none()
+    scope = township_scope(user)
+    applications = Application.objects.select_related("person", "program", "township", "entered_by")
+    return applications if scope is None else applications.filter(township_id=scope)
+
+
+def application_get_for_user(user, application_id: int) -> Application:
+    application = application_list_for_user(user).filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def payment_run_list_for_user(user):
+    if not has_perm(user, Perm.PAYMENT_RUN_VIEW):
+        return PaymentRun.objects.none()
+    return PaymentRun.objects.select_related("program", "created_by", "approved_by", "job")
+
+
+def payment_run_get_for_user(user, run_id: int) -> PaymentRun:
+    run = payment_run_list_for_user(user).filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def payment_line_list_for_user(user, run: PaymentRun):
+    """Lines of a run the user may see: county-wide finance and leaders; a liaison (no PAYMENT_RUN_VIEW) nothing."""
+    if not has_perm(user, Perm.PAYMENT_RUN_VIEW):
+        return PaymentLine.objects.none()
+    lines = PaymentLine.objects.filter(run=run).select_related("person", "township")
+    scope = township_scope(user)
+    return lines if scope is None else lines.filter(township_id=scope)
+
+
+def budget_list_for_user(user):
+    if not (has_perm(user, Perm.BUDGET_EDIT) or has_perm(user, Perm.DASHBOARD_VIEW)):
+        return Budget.objects.none()
+    return Budget.objects.select_related("program")
+
+
+def budget_execution(*, year: int) -> list[dict]:
+    """Per program: budget, paid in approved runs of the year (net of recoveries), execution rate. For dashboards."""
+    paid = {
+        row["program_id"]: (row["paid"] or Decimal("0")) - (row["recovered"] or Decimal("0"))
+        for row in PaymentLine.objects.filter(run__status=RunStatus.APPROVED, run__period__year=year)
+        .values("program_id")
+        .annotate(
+            paid=Sum("amount", filter=~Q(kind=LineKind.RECOVERY)),
+            recovered=Sum("amount", filter=Q(kind=LineKind.RECOVERY)),
+        )
+    }
+    budgets = {b.program_id: b.amount for b in Budget.objects.filter(year=year)}
+    rows = []
+    for program in program_list():
+        budget = budgets.get(program.pk)
+        spent = paid.get(program.pk, Decimal("0.00"))
+        rows.append(
+            {
+                "program": program,
+                "budget": budget,
+                "paid": spent,
+                "rate": (spent / budget * 100).quantize(Decimal("0.1")) if budget else None,
+            }
+        )
+    return rows
+
+
+def run_review(run: PaymentRun, *, limit: int = 200) -> dict:
+    """The review of a run against the previous approved run of the program: new, stopped (with reasons), changed
+    amount, back pay, recovery; counts and totals by township. Aggregates in the database; lists capped at `limit`."""
+    previous = previous_approved_run(run)
+    lines = PaymentLine.objects.filter(run=run)
+    current = lines.filter(kind=LineKind.CURRENT)
+    by_township = list(
+        lines.values("township__code", "township__name")
+        .annotate(
+            persons=Count("person_id", distinct=True, filter=~Q(kind=LineKind.RECOVERY)),
+            current_count=Count("pk", filter=Q(kind=LineKind.CURRENT)),
+            current_total=Sum("amount", filter=Q(kind=LineKind.CURRENT)),
+            backpay_count=Count("pk", filter=Q(kind=LineKind.BACKPAY)),
+            backpay_total=Sum("amount", filter=Q(kind=LineKind.BACKPAY)),
+            recovery_count=Count("pk", filter=Q(kind=LineKind.RECOVERY)),
+            recovery_total=Sum("amount", filter=Q(kind=LineKind.RECOVERY)),
+        )
+        .order_by("township__code")
+    )
+    stops_by_township = dict(
+        PaymentStop.objects.filter(run=run)
+        .values_list("township__code")
+        .annotate(n=Count("pk"))
+        .values_list("township__code", "n")
+    )
+    for row in by_township:
+        row["stops"] = stops_by_township.pop(row["township__code"], 0)
+    review = {"previous": previous, "by_township": by_township, "limit": limit}
+    if previous is not None:
+        previous_current = PaymentLine.objects.filter(run=previous, kind=LineKind.CURRENT)
+        new = current.exclude(person_id__in=previous_current.values("person_id"))
+        review["new_count"] = new.count()
+        review["new"] = new.select_related("person", "township").order_by("township__code", "person__name")[:limit]
+        changed = _changed_amounts(run, previous, limit)
+        review.update(changed)
+    else:
+        review["new_count"] = current.count()
+        review["new"] = current.select_related("person", "township").order_by("township__code", "person__name")[:limit]
+        review["changed"], review["changed_count"] = [], 0
+    stops = (
+        PaymentStop.objects.filter(run=run)
+        .select_related("person", "township")
+        .order_by("township__code", "person__name")
+    )
+    review["stops_count"] = stops.count()
+    review["stops"] = [{"stop": s, "reasons": "、".join(reason_labels(s.reasons))} for s in stops[:limit]]
+    review["backpay"] = (
+        lines.filter(kind=LineKind.BACKPAY)
+        .select_related("person", "township")
+        .order_by("person__name", "month")[:limit]
+    )
+    review["recovery"] = [
+        {"line": line, "reasons": "、".join(reason_labels(line.reasons))}
+        for line in lines.filter(kind=LineKind.RECOVERY)
+        .select_related("person", "township")
+        .order_by("person__name", "month")[:limit]
+    ]
+    return review
+
+
+def _changed_amounts(run, previous, limit) -> dict:
+    from django.db import connection
+
+    sql = """
+        SELECT p.id, p.name, t.name, o.amount, n.amount
+        FROM subsidies_paymentline n
+        JOIN subsidies_paymentline o ON o.run_id = %s AND o.kind = 'current' AND o.person_id = n.person_id
+        JOIN cases_person p ON p.id = n.person_id JOIN cases_township t ON t.id = n.township_id
+        WHERE n.run_id = %s AND n.kind = 'current' AND n.amount <> o.amount
+        ORDER BY t.code, p.name"""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql}) x", [previous.pk, run.pk])
+        count = cursor.fetchone()[0]
+        cursor.execute(f"{sql} LIMIT %s", [previous.pk, run.pk, limit])
+        rows = [
+            {"person_id": r[0], "name": r[1], "township": r[2], "old": r[3], "new": r[4]} for r in cursor.fetchall()
+        ]
+    return {"changed": rows, "changed_count": count}
+
+
+def dynamic_management(*, user, program: Program, on: date, limit: int = 200) -> dict:
+    """People who qualify but are not enrolled, and enrolled people who no longer qualify, with reasons.
+    Two set-wise eligibility queries over the user's scope."""
+    persons = person_list_for_user(user).filter(death_date__isnull=True, moved_out_date__isnull=True)
+    enrolled_ids = list(
+        Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE, person__in=persons).values_list(
+            "person_id", flat=True
+        )
+    )
+    result = {"program": program, "on": on, "limit": limit}
+    judged = eligibility_codes(program.code, enrolled_ids, on)
+    not_qualifying = {pid: codes for pid, (codes, _tier) in judged.items() if codes}
+    result["not_qualifying_count"] = len(not_qualifying)
+    shown = list(not_qualifying)[:limit]
+    names = persons.filter(pk__in=shown).select_related("township", "village").in_bulk()
+    result["not_qualifying"] = [
+        {"person": names[pid], "reasons": "、".join(reason_labels(not_qualifying[pid]))}
+        for pid in shown
+        if pid in names
+    ]
+    if program.automatic:
+        result["automatic"] = True
+        result["qualifying_count"] = 0
+        result["qualifying"] = []
+        return result
+    # Candidates: certificate valid on the day (education also counts children of holders), not actively enrolled.
+    holders = Certificate.objects.filter(issue_date__lte=on, expiry_date__gte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+    )
+    candidates = persons.exclude(pk__in=enrolled_ids)
+    if program.code == "education":
+        candidates = candidates.exclude(education_stage__in=["none", "preschool"])
+    else:
+        candidates = candidates.filter(pk__in=holders.values("person_id"))
+    candidate_ids = list(candidates.values_list("pk", flat=True))
+    judged = eligibility_codes(program.code, candidate_ids, on)
+    qualifying = [pid for pid, (codes, _tier) in judged.items() if not codes]
+    result["qualifying_count"] = len(qualifying)
+    shown = qualifying[:limit]
+    names = persons.filter(pk__in=shown).select_related("township", "village").in_bulk()
+    tiers = {pid: judged[pid][1] for pid in shown}
+    result["qualifying"] = [{"person": names[pid], "tier": tiers[pid]} for pid in shown if pid in names]
+    return result

@@ -1,0 +1,156 @@
+"""The application workflow: submit -> township check -> county review (approve / reject), each step recorded
+with user, time, comment and the eligibility reasons shown at that moment. Approval creates the enrollment,
+paid from the month of application (自递交申请当月计发)."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fedportal.accounts.permissions import Perm, has_perm, township_scope
+
+from ..models import (
+    Application,
+    ApplicationStatus,
+    ApplicationStep,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    StepAction,
+)
+from ..rules import eligibility_reasons
+
+
+def application_eligibility(application: Application, on: date | None = None) -> list[str]:
+    return eligibility_reasons(application.program.code, [application.person_id], on or timezone.localdate())[
+        application.person_id
+    ]
+
+
+def _check_scope(user, person) -> None:
+    scope = township_scope(user)
+    if scope is not None and person.township_id != scope:
+        raise PermissionDenied
+
+
+def application_submit(
+    *,
+    person,
+    program,
+    applied_on: date,
+    acting_user,
+    applicant_name: str = "",
+    applicant_relation: str = "",
+    school: str = "",
+    education_stage: str = "",
+    proof=None,
+    comment: str = "",
+) -> Application:
+    if not has_perm(acting_user, Perm.APPLICATION_ENTER):
+        raise PermissionDenied
+    _check_scope(acting_user, person)
+    if not program.accepts_applications:
+        raise ValidationError(_("该项目自动认定，无需申请。"))
+    if applied_on > timezone.localdate():
+        raise ValidationError(_("申请日期不能晚于今天。"))
+    if Enrollment.objects.filter(person=person, program=program, status=EnrollmentStatus.ACTIVE).exists() and (
+        program.is_monthly
+    ):
+        raise ValidationError(_("此人已在享受该项补贴。"))
+    application = Application(
+        person=person,
+        program=program,
+        applied_on=applied_on,
+        applicant_name=applicant_name,
+        applicant_relation=applicant_relation,
+        school=school,
+        education_stage=education_stage,
+        comment=comment,
+        township_id=person.township_id,
+        entered_by=acting_user,
+    )
+    if proof:
+        application.proof = proof
+    application.full_clean()
+    try:
+        with transaction.atomic():
+            application.save()
+            ApplicationStep.objects.create(
+                application=application,
+                action=StepAction.SUBMIT,
+                user=acting_user,
+                comment=comment,
+                eligibility=application_eligibility(application, applied_on),
+            )
+    except IntegrityError:
+        raise ValidationError(_("此人已有一份该项目的在办申请。")) from None
+    return application
+
+
+def application_township_check(
+    *, application: Application, acting_user, comment: str = "", approve: bool = True
+) -> Application:
+    if not has_perm(acting_user, Perm.APPLICATION_TOWNSHIP_CHECK):
+        raise PermissionDenied
+    _check_scope(acting_user, application.person)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("program", "person").get(pk=application.pk)
+        if application.status != ApplicationStatus.SUBMITTED:
+            raise ValidationError(_("该申请不在乡镇初审环节。"))
+        reasons = application_eligibility(application)
+        if approve:
+            application.status = ApplicationStatus.TOWNSHIP_CHECKED
+            action = StepAction.TOWNSHIP_CHECK
+        else:
+            if not comment.strip():
+                raise ValidationError(_("驳回须填写意见。"))
+            application.status, application.decided_at = ApplicationStatus.REJECTED, timezone.now()
+            action = StepAction.REJECT
+        application.save(update_fields=["status", "decided_at"])
+        ApplicationStep.objects.create(
+            application=application, action=action, user=acting_user, comment=comment, eligibility=reasons
+        )
+    return application
+
+
+def application_decide(*, application: Application, acting_user, approve: bool, comment: str = "") -> Application:
+    """County review. Maker-checker: whoever entered the application cannot decide it. Approval needs the person to
+    qualify today (the reasons are shown on the page before); it creates or reactivates the enrollment."""
+    if not has_perm(acting_user, Perm.APPLICATION_REVIEW):
+        raise PermissionDenied
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("program", "person").get(pk=application.pk)
+        if application.status != ApplicationStatus.TOWNSHIP_CHECKED:
+            raise ValidationError(_("该申请不在县级审核环节。"))
+        if application.entered_by_id == acting_user.pk:
+            raise ValidationError(_("录入人不能审核自己录入的申请。"))
+        reasons = application_eligibility(application)
+        if approve:
+            if reasons:
+                raise ValidationError(_("不符合条件：%(reasons)s") % {"reasons": "、".join(reasons)})
+            start = application.applied_on.replace(day=1)
+            Enrollment.objects.update_or_create(
+                person=application.person,
+                program=application.program,
+                defaults={
+                    "start_month": start,
+                    "status": EnrollmentStatus.ACTIVE,
+                    "status_reason": "",
+                    "source": EnrollmentSource.APPLICATION,
+                    "application": application,
+                    "note": _("申请批准 %(date)s") % {"date": f"{application.applied_on:%Y-%m-%d}"},
+                },
+            )
+            application.status, action = ApplicationStatus.APPROVED, StepAction.APPROVE
+        else:
+            if not comment.strip():
+                raise ValidationError(_("驳回须填写意见。"))
+            application.status, action = ApplicationStatus.REJECTED, StepAction.REJECT
+        application.decided_at = timezone.now()
+        application.save(update_fields=["status", "decided_at"])
+        ApplicationStep.objects.create(
+            application=application, action=action, user=acting_user, comment=comment, eligibility=reasons
+        )
+    return application

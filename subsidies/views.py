@@ -1,0 +1,278 @@
+"""Thin views: parse, call one service or selector, render."""
+
+import tempfile
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.idnumber import mask_id_number
+from cases.selectors import person_list_for_user, township_list_for_user
+from fedportal.accounts.permissions import Perm, has_perm, require_perm
+
+from . import selectors
+from .exports import payment_sheet_export
+from .forms import ApplicationForm, BudgetForm, DynamicForm, RunCreateForm, StepForm
+from .models import ApplicationStatus, RunStatus
+from .services import (
+    application_decide,
+    application_eligibility,
+    application_submit,
+    application_township_check,
+    budget_set,
+    parse_period,
+    payment_run_approve,
+    payment_run_create,
+    payment_run_discard,
+    payment_run_recompute,
+)
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _may_see_applications(user) -> bool:
+    return has_perm(user, Perm.APPLICATION_ENTER) or has_perm(user, Perm.APPLICATION_REVIEW)
+
+
+def application_list(request):
+    if not _may_see_applications(request.user):
+        raise PermissionDenied
+    applications = selectors.application_list_for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in ApplicationStatus.values:
+        applications = applications.filter(status=status)
+    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "subsidies/application_list.html",
+        {
+            "page": page,
+            "applications": page.object_list,
+            "status": status,
+            "statuses": ApplicationStatus.choices,
+            "query_string": f"status={status}" if status else "",
+            "may_enter": has_perm(request.user, Perm.APPLICATION_ENTER),
+        },
+    )
+
+
+@require_perm(Perm.APPLICATION_ENTER)
+def application_create(request):
+    form = ApplicationForm(request.POST or None, request.FILES or None, initial=request.GET.dict() or None)
+    if request.method == "POST" and form.is_valid():
+        person = person_list_for_user(request.user).filter(id_number=form.cleaned_data["id_number"]).first()
+        if person is None:
+            form.add_error("id_number", _("在您的辖区登记中找不到此人。"))
+        else:
+            data = {k: v for k, v in form.cleaned_data.items() if k != "id_number"}
+            try:
+                application = application_submit(person=person, acting_user=request.user, **data)
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("申请已录入，待乡镇初审。"))
+                return redirect("subsidies:application_detail", application_id=application.pk)
+    return render(request, "subsidies/application_form.html", {"form": form})
+
+
+def application_detail(request, application_id: int):
+    if not _may_see_applications(request.user):
+        raise PermissionDenied
+    application = selectors.application_get_for_user(request.user, application_id)
+    open_ = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.TOWNSHIP_CHECKED)
+    return render(
+        request,
+        "subsidies/application_detail.html",
+        {
+            "application": application,
+            "masked_id": mask_id_number(application.person.id_number),
+            "steps": application.steps.select_related("user"),
+            "reasons": application_eligibility(application) if open_ else None,
+            "may_check": application.status == ApplicationStatus.SUBMITTED
+            and has_perm(request.user, Perm.APPLICATION_TOWNSHIP_CHECK),
+            "may_decide": application.status == ApplicationStatus.TOWNSHIP_CHECKED
+            and has_perm(request.user, Perm.APPLICATION_REVIEW),
+            "form": StepForm(),
+        },
+    )
+
+
+@require_POST
+def application_action(request, application_id: int):
+    if not _may_see_applications(request.user):
+        raise PermissionDenied
+    application = selectors.application_get_for_user(request.user, application_id)
+    form = StepForm(request.POST)
+    comment = form.data.get("comment", "")
+    action = request.POST.get("action")
+    try:
+        if action in ("check", "check_reject"):
+            application_township_check(
+                application=application, acting_user=request.user, comment=comment, approve=action == "check"
+            )
+        elif action in ("approve", "reject"):
+            application_decide(
+                application=application, acting_user=request.user, comment=comment, approve=action == "approve"
+            )
+        else:
+            messages.error(request, _("未知的操作。"))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已办理。"))
+    return redirect("subsidies:application_detail", application_id=application.pk)
+
+
+@require_perm(Perm.PROGRAM_VIEW)
+def dynamic_management(request):
+    form = DynamicForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        result = selectors.dynamic_management(
+            user=request.user, program=form.cleaned_data["program"], on=form.cleaned_data["on"]
+        )
+    return render(request, "subsidies/dynamic_management.html", {"form": form, "result": result})
+
+
+@require_perm(Perm.PAYMENT_RUN_VIEW)
+def payment_run_list(request):
+    runs = selectors.payment_run_list_for_user(request.user)
+    page = Paginator(runs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "subsidies/payment_run_list.html",
+        {
+            "page": page,
+            "runs": page.object_list,
+            "query_string": "",
+            "form": RunCreateForm(),
+            "may_create": has_perm(request.user, Perm.PAYMENT_RUN_CREATE),
+        },
+    )
+
+
+@require_POST
+@require_perm(Perm.PAYMENT_RUN_CREATE)
+def payment_run_create_view(request):
+    form = RunCreateForm(request.POST)
+    if form.is_valid():
+        program = form.cleaned_data["program"]
+        try:
+            period = parse_period(program, form.cleaned_data["period"])
+            run = payment_run_create(
+                program=program, period=period, as_of=form.cleaned_data["as_of"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            return redirect("subsidies:payment_run_detail", run_id=run.pk)
+    else:
+        messages.error(request, _("请填写项目和所属期。"))
+    return redirect("subsidies:payment_run_list")
+
+
+@require_perm(Perm.PAYMENT_RUN_VIEW)
+def payment_run_detail(request, run_id: int):
+    run = selectors.payment_run_get_for_user(request.user, run_id)
+    computing = run.job is not None and not run.job.is_finished
+    review = selectors.run_review(run) if run.computed_at and not computing else None
+    return render(
+        request,
+        "subsidies/payment_run_detail.html",
+        {
+            "run": run,
+            "computing": computing,
+            "review": review,
+            "townships": township_list_for_user(request.user),
+            "may_approve": run.status == RunStatus.DRAFT
+            and has_perm(request.user, Perm.PAYMENT_RUN_APPROVE)
+            and run.created_by_id != request.user.pk
+            and run.computed_at
+            and not computing,
+            "may_recompute": run.status == RunStatus.DRAFT and has_perm(request.user, Perm.PAYMENT_RUN_CREATE),
+            "may_export": run.status == RunStatus.APPROVED and has_perm(request.user, Perm.PAYMENT_EXPORT),
+        },
+    )
+
+
+@require_POST
+@require_perm(Perm.PAYMENT_RUN_VIEW)
+def payment_run_action(request, run_id: int):
+    run = selectors.payment_run_get_for_user(request.user, run_id)
+    action = request.POST.get("action")
+    needed = {
+        "approve": Perm.PAYMENT_RUN_APPROVE,
+        "recompute": Perm.PAYMENT_RUN_CREATE,
+        "discard": Perm.PAYMENT_RUN_CREATE,
+    }
+    if action not in needed or not has_perm(request.user, needed[action]):
+        raise PermissionDenied
+    service = {"approve": payment_run_approve, "recompute": payment_run_recompute, "discard": payment_run_discard}[
+        action
+    ]
+    try:
+        service(run=run, acting_user=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            {"approve": _("批次已审批，已锁定。"), "recompute": _("已开始重新计算。"), "discard": _("批次已作废。")}[
+                action
+            ],
+        )
+    return redirect("subsidies:payment_run_detail", run_id=run.pk)
+
+
+@require_perm(Perm.PAYMENT_EXPORT)
+def payment_run_export(request, run_id: int):
+    run = selectors.payment_run_get_for_user(request.user, run_id)
+    kind = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
+    township_id = request.GET.get("township") or None
+    if township_id is not None:
+        township_id = township_list_for_user(request.user).filter(pk=township_id).values_list("pk", flat=True).first()
+    name = f"{run.program.name}-{run.period_label}-{run.pk}"
+    try:
+        if kind == "pdf":
+            content = payment_sheet_export(
+                run=run, acting_user=request.user, target=None, kind="pdf", township_id=township_id, request=request
+            )
+            response = HttpResponse(content, content_type="application/pdf")
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}.pdf"
+            return response
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        payment_sheet_export(run=run, acting_user=request.user, target=spool, request=request)
+        spool.seek(0)
+        return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx")
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("subsidies:payment_run_detail", run_id=run.pk)
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text)
+
+
+@require_perm(Perm.BUDGET_EDIT)
+def budget_list(request):
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    form = BudgetForm(request.POST or None, initial={"year": year})
+    if request.method == "POST" and form.is_valid():
+        budget = budget_set(acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("预算已保存。"))
+        return redirect(f"{request.path}?year={budget.year}")
+    return render(
+        request,
+        "subsidies/budget_list.html",
+        {"form": form, "year": year, "rows": selectors.budget_execution(year=year)},
+    )

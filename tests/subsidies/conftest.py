@@ -1,0 +1,106 @@
+"""Fixtures of the subsidies tests: the four programs, certificate holders with a poverty history, enrollments and
+runs computed in-process (the job handler called directly; the Celery path has its own worker test)."""
+
+from datetime import date, timedelta
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+
+from cases.models import PovertyRecord
+from fedportal.accounts.models import Role
+from fedportal.jobs.services import job_execute
+from subsidies.models import Enrollment, PaymentRun, Program
+from subsidies.services import payment_run_approve, payment_run_create
+from tests.factories import CertificateFactory, PersonFactory
+
+
+@pytest.fixture
+def programs(db):
+    """The programs of the data migration (transactional tests flush them, so create them again when missing)."""
+    import_module("subsidies.migrations.0002_programs").create(apps, None)
+    return {p.code: p for p in Program.objects.all()}
+
+
+@pytest.fixture
+def finance(make_user):
+    return make_user(Role.FINANCE, "finance")
+
+
+@pytest.fixture
+def finance2(make_user):
+    return make_user(Role.FINANCE, "finance2")
+
+
+@pytest.fixture
+def make_holder(village):
+    """A person holding one certificate, with an optional poverty record."""
+
+    def make(
+        *,
+        grade=2,
+        category=4,
+        issue=date(2020, 1, 1),
+        expiry=None,
+        generation=3,
+        poverty=None,
+        poverty_start=date(2015, 1, 1),
+        poverty_end=None,
+        certificate=True,
+        village_=None,
+        **person_fields,
+    ):
+        person = PersonFactory(village=village_ or village, poverty_status=poverty or "none", **person_fields)
+        if certificate:
+            CertificateFactory(
+                person=person,
+                grade=grade,
+                category=category,
+                generation=generation,
+                issue_date=issue,
+                expiry_date=expiry or (issue.replace(year=issue.year + 10) - timedelta(days=1)),
+            )
+        if poverty:
+            PovertyRecord.objects.create(person=person, status=poverty, start_date=poverty_start, end_date=poverty_end)
+        return person
+
+    return make
+
+
+@pytest.fixture
+def enroll(programs):
+    def make(person, code, start=date(2026, 1, 1), paid_through=None, **kw):
+        return Enrollment.objects.create(
+            person=person, program=programs[code], start_month=start, paid_through=paid_through, **kw
+        )
+
+    return make
+
+
+@pytest.fixture
+def compute(programs, finance, finance2):
+    """Create (or recompute) and compute a run in-process; optionally approve it as the second finance user."""
+
+    def run(code, period, *, as_of=None, approve=False, user=None, approver=None) -> PaymentRun:
+        created = payment_run_create(program=programs[code], period=period, as_of=as_of, acting_user=user or finance)
+        job = job_execute(created.job_id)
+        assert job.status == "succeeded", job.error
+        created.refresh_from_db()
+        if approve:
+            payment_run_approve(run=created, acting_user=approver or finance2)
+            created.refresh_from_db()
+        return created
+
+    return run
+
+
+def lines_of(run, kind=None):
+    """{(person_id, 'YYYY-MM', kind): amount} of a run."""
+    rows = run.lines.all()
+    if kind:
+        rows = rows.filter(kind=kind)
+    return {(line.person_id, f"{line.month:%Y-%m}", line.kind): line.amount for line in rows}
+
+
+def stops_of(run):
+    return {stop.person_id: stop.reasons.split(",") for stop in run.stops.all()}
