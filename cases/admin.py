@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Township, Village
+from .models import Household, Person, Township, Village
 
 
 class VillageInline(admin.TabularInline):
@@ -20,3 +20,29 @@ class VillageAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "township")
     list_filter = ("township",)
     search_fields = ("code", "name")
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ("register_number", "township", "village", "is_multi_disability")
+    list_filter = ("is_multi_disability", "township")
+    search_fields = ("=register_number",)
+    list_select_related = ("township", "village")
+    raw_id_fields = ("township", "village")
+    show_full_result_count = False
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    """Read-mostly: edits go through the caseworker UI (optimistic locking, derived fields, history)."""
+
+    list_display = ("name", "township", "village", "poverty_status", "death_date", "moved_out_date")
+    list_filter = ("township", "poverty_status")
+    search_fields = ("^id_number", "=name")
+    list_select_related = ("township", "village")
+    raw_id_fields = ("township", "village", "household")
+    readonly_fields = ("id_number", "sex", "birth_date", "version", "created_by")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("登记")
+
+    def ready(self) -> None:
+        from .rosters import jobs  # noqa: F401 - registers the roster.validate / roster.import job handlers

@@ -178,6 +178,9 @@ class PovertyRecord(models.Model):
         ]
         indexes = [models.Index(fields=["status", "start_date"], name="poverty_status_start")]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_status_display()} {self.start_date}"
+
 
 @audited()
 class PersonNote(models.Model):
@@ -190,6 +193,9 @@ class PersonNote(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("备注")
         verbose_name_plural = _("备注")
+
+    def __str__(self) -> str:
+        return self.text[:30]
 
 
 class RosterKind(models.TextChoices):
@@ -237,3 +243,6 @@ class RosterImport(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("花名册导入")
         verbose_name_plural = _("花名册导入")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,10 +1,14 @@
 """Reads of the registry. Every view and export reads people through these access functions,
 so the township scope of a liaison is enforced in one place."""
 
+import re
+
+from django.db.models import Case, Prefetch, Q, When
 from django.http import Http404
 
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
 
+from .idnumber import normalize_id_number
 from .models import Household, Person, Township, Village
 
 
@@ -55,3 +59,103 @@ def household_get_for_user(user, household_id: int) -> Household:
 def user_may_edit_person(user, person: Person) -> bool:
     scope = township_scope(user)
     return has_perm(user, Perm.PERSON_EDIT) and (scope is None or person.township_id == scope)
+
+
+# --- Search, lists and the person page -------------------------------------------------------------------------
+
+# Digits, or an ID/certificate number whose 18th character is X.
+_NUMBER = re.compile(r"^(\d+|\d{17}X\d{0,2})$")
+MIN_NUMBER_PREFIX = 4
+
+
+def person_search(persons, query: str):
+    """Narrow `persons` by what a caseworker typed: an ID, certificate or phone number (prefix), or a name.
+
+    Numbers use the varchar_pattern_ops prefix indexes (LIKE 'q%'); names the trigram index (LIKE '%q%').
+    """
+    from certificates.models import Certificate
+
+    text = normalize_id_number(query).replace(" ", "").upper()
+    if not text:
+        return persons
+    if _NUMBER.match(text):
+        if len(text) < MIN_NUMBER_PREFIX:
+            return persons.none()
+        if len(text) > 18:  # a certificate number: ID number + category + grade
+            holders = Certificate.objects.filter(number__startswith=text).values("person_id")
+            return persons.filter(id_number=text[:18], pk__in=holders)
+        return persons.filter(Q(id_number__startswith=text) | Q(phone__startswith=text))
+    return persons.filter(name__contains=query.strip())
+
+
+def person_list_for_page(persons):
+    """What a list page shows for each person, in a constant number of queries (the page, then active certificates)."""
+    from certificates.models import Certificate, CertificateStatus
+
+    return persons.select_related("township", "village").prefetch_related(
+        Prefetch(
+            "certificates",
+            queryset=Certificate.objects.filter(status=CertificateStatus.ACTIVE).only(
+                "id", "person_id", "number", "category", "grade", "generation", "expiry_date", "status"
+            ),
+            to_attr="active_certificates",
+        )
+    )
+
+
+def person_poverty_history(person):
+    return person.poverty_records.order_by("-start_date")
+
+
+def person_notes(person):
+    return person.notes.select_related("author").order_by("-created_at")
+
+
+def household_members(household):
+    return household.members.select_related("village").order_by(
+        Case(When(relation_to_head="head", then=0), default=1), "birth_date"
+    )
+
+
+def person_timeline(*, certificates, poverty_records, notes) -> list[dict]:
+    """One dated list of what happened to a person, newest first, from rows the page already fetched."""
+    entries = []
+    for certificate in certificates:
+        for event in certificate.lifecycle_events.all():
+            entries.append(
+                {
+                    "date": event.event_date,
+                    "kind": "certificate",
+                    "icon": "person-vcard",
+                    "title": f"{event.get_kind_display()} · {certificate.get_category_display()}{certificate.get_grade_display()}",
+                    "detail": " ".join(
+                        filter(None, [event.get_reason_display() if event.reason else "", event.comment])
+                    ),
+                    "who": event.acting_user.display_name if event.acting_user else "",
+                    "certificate": certificate,
+                }
+            )
+    for record in poverty_records:
+        entries.append(
+            {
+                "date": record.start_date,
+                "kind": "poverty",
+                "icon": "house-heart",
+                "title": f"{record.get_status_display()}",
+                "detail": record.source,
+                "end": record.end_date,
+                "who": "",
+            }
+        )
+    for note in notes:
+        entries.append(
+            {
+                "date": note.created_at.date(),
+                "kind": "note",
+                "icon": "chat-left-text",
+                "title": note.text,
+                "detail": "",
+                "who": note.author.display_name,
+            }
+        )
+    return sorted(entries, key=lambda entry: entry["date"], reverse=True)

@@ -72,6 +72,9 @@ class Assessment(models.Model):
         verbose_name = _("残疾评定")
         verbose_name_plural = _("残疾评定")
 
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}{self.get_grade_display()} {self.assessed_on}"
+
 
 @audited()
 class Certificate(models.Model):
@@ -137,6 +140,9 @@ class CertificateComponent(models.Model):
             models.CheckConstraint(condition=Q(category__lte=6), name="component_not_multiple"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}{self.get_grade_display()}"
+
 
 class EventKind(models.TextChoices):
     ISSUE = "issue", _("新办")
@@ -166,3 +172,6 @@ class CertificateLifecycleEvent(models.Model):
         verbose_name = _("证件办理记录")
         verbose_name_plural = _("证件办理记录")
         indexes = [models.Index(fields=["kind", "event_date"], name="certificate_event_kind_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.event_date}"

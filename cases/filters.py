@@ -1,0 +1,86 @@
+"""The person list's filters (django-filter); every choice list is narrowed to the user's scope."""
+
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from certificates.models import Category, Certificate, CertificateStatus, Generation, Grade
+
+from .models import PovertyStatus
+from .selectors import person_search, township_list_for_user, village_list_for_user
+
+CERTIFICATE_STATES = (
+    ("valid", _("持有效证")),
+    ("expired", _("证件已过期未换领")),
+    ("cancelled", _("已注销")),
+    ("transferred_out", _("已迁出")),
+    ("none", _("无证")),
+)
+
+
+def _townships(request):
+    return township_list_for_user(request.user) if request else None
+
+
+def _villages(request):
+    return village_list_for_user(request.user) if request else None
+
+
+def _active(**conditions):
+    return Exists(Certificate.objects.filter(person=OuterRef("pk"), status=CertificateStatus.ACTIVE, **conditions))
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("查询"), method="filter_q")
+    township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=_townships, empty_label=_("全部"))
+    village = django_filters.ModelChoiceFilter(label=_("村(社区)"), queryset=_villages, empty_label=_("全部"))
+    category = django_filters.ChoiceFilter(
+        label=_("残疾类别"), choices=Category.choices, method="filter_active", empty_label=_("全部")
+    )
+    grade = django_filters.ChoiceFilter(
+        label=_("残疾等级"), choices=Grade.choices, method="filter_active", empty_label=_("全部")
+    )
+    generation = django_filters.ChoiceFilter(
+        label=_("证件代别"), choices=Generation.choices, method="filter_active", empty_label=_("全部")
+    )
+    certificate_state = django_filters.ChoiceFilter(
+        label=_("证件状态"), choices=CERTIFICATE_STATES, method="filter_certificate_state", empty_label=_("全部")
+    )
+    expiring_days = django_filters.NumberFilter(
+        label=_("多少天内到期"), method="filter_expiring", min_value=0, max_value=3650
+    )
+    poverty_status = django_filters.ChoiceFilter(
+        label=_("低保状态"), choices=PovertyStatus.choices, empty_label=_("全部")
+    )
+    multi_disability = django_filters.BooleanFilter(
+        label=_("一户多残"), field_name="household__is_multi_disability", widget=django_filters.widgets.BooleanWidget()
+    )
+
+    def filter_q(self, queryset, name, value):
+        return person_search(queryset, value)
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(_active(**{name: value}))
+
+    def filter_certificate_state(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "valid":
+            return queryset.filter(_active(expiry_date__gte=today))
+        if value == "expired":
+            return queryset.filter(_active(expiry_date__lt=today))
+        if value == "none":
+            return queryset.filter(~Exists(Certificate.objects.filter(person=OuterRef("pk"))))
+        ended = Exists(Certificate.objects.filter(person=OuterRef("pk"), status=value))
+        return queryset.filter(ended & ~_active())
+
+    def filter_expiring(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(_active(expiry_date__gte=today, expiry_date__lte=today + timedelta(days=int(value))))
+
+    @property
+    def qs(self):
+        # Newest registrations first: the primary key orders without a sort over the whole table.
+        return super().qs.order_by("-pk")

@@ -1,0 +1,349 @@
+"""Registry views: thin — parse the request, call one selector or service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certificates.models import CertificateStatus
+from certificates.selectors import assessments_for_person, certificate_history_for_person
+from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.audit.models import SensitiveField
+from fedportal.audit.services import sensitive_access_record
+
+from . import services
+from .exports import person_export_xlsx
+from .filters import PersonFilter
+from .forms import (
+    DeathForm,
+    HouseholdHeadForm,
+    HouseholdMemberForm,
+    MoveOutForm,
+    NoteForm,
+    PersonCreateForm,
+    PersonEditForm,
+    PovertyStatusForm,
+    apply_errors,
+)
+from .models import Person
+from .pdfs import person_summary_pdf
+from .person_panels import person_panels
+from .selectors import (
+    household_get_for_user,
+    household_members,
+    person_get_for_user,
+    person_list_for_page,
+    person_list_for_user,
+    person_notes,
+    person_poverty_history,
+    person_timeline,
+    user_may_edit_person,
+)
+from .templatetags.registry import SOURCE_FIELDS
+
+PAGE_SIZE = 25
+REVEAL_FIELDS = {
+    "id_number": SensitiveField.ID_NUMBER,
+    "phone": SensitiveField.PHONE,
+    "guardian_phone": SensitiveField.PHONE,
+    "account": SensitiveField.ACCOUNT,
+}
+
+
+def _editable_person(request, pk: int) -> Person:
+    person = person_get_for_user(request.user, pk)
+    if not user_may_edit_person(request.user, person):
+        raise PermissionDenied
+    return person
+
+
+def _run(form, action) -> bool:
+    """Call a service with the form's data; its ValidationError lands on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    return True
+
+
+def _query_string(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_perm(Perm.PERSON_VIEW)
+def person_list(request):
+    person_filter = PersonFilter(request.GET or None, queryset=person_list_for_user(request.user), request=request)
+    page = Paginator(person_list_for_page(person_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/person_list.html",
+        {
+            "filter": person_filter,
+            "page": page,
+            "query_string": _query_string(request),
+            "today": timezone.localdate(),
+            "can_create": has_perm(request.user, Perm.PERSON_EDIT),
+            "can_export": has_perm(request.user, Perm.PERSON_EXPORT),
+            "can_export_full": has_perm(request.user, Perm.PERSON_EXPORT)
+            and has_perm(request.user, Perm.PERSON_REVEAL),
+        },
+    )
+
+
+@require_perm(Perm.PERSON_EXPORT)
+def person_export(request):
+    person_filter = PersonFilter(request.GET or None, queryset=person_list_for_user(request.user), request=request)
+    reveal = request.GET.get("full") == "1" and has_perm(request.user, Perm.PERSON_REVEAL)
+    if reveal:
+        sensitive_access_record(
+            user=request.user,
+            field=SensitiveField.EXPORT,
+            detail=_("导出残疾人名单：%(q)s") % {"q": _query_string(request)},
+            request=request,
+        )
+    output = person_export_xlsx(person_filter.qs, reveal=reveal)
+    filename = f"残疾人名单-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_perm(Perm.PERSON_EDIT)
+def person_create(request):
+    form = PersonCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        created = {}
+
+        def action(data):
+            created["person"] = services.person_register(acting_user=request.user, **data)
+
+        if _run(form, action):
+            messages.success(request, _("已登记 %(name)s。") % {"name": created["person"].name})
+            return redirect("cases:person_detail", pk=created["person"].pk)
+    return render(request, "cases/person_form.html", {"form": form, "title": _("登记残疾人")})
+
+
+@require_perm(Perm.PERSON_VIEW)
+def person_detail(request, pk: int):
+    person = person_get_for_user(request.user, pk)
+    may_edit = user_may_edit_person(request.user, person)
+    certificates = list(certificate_history_for_person(person))
+    poverty_records = list(person_poverty_history(person))
+    notes = list(person_notes(person))
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "timeline": person_timeline(certificates=certificates, poverty_records=poverty_records, notes=notes),
+            "person": person,
+            "may_edit": may_edit,
+            "may_certificate": may_edit and has_perm(request.user, Perm.CERTIFICATE_EDIT),
+            "may_review": has_perm(request.user, Perm.CERTIFICATE_REVIEW),
+            "active_certificate": next((c for c in certificates if c.status == CertificateStatus.ACTIVE), None),
+            "certificates": certificates,
+            "assessments": assessments_for_person(person),
+            "poverty_records": poverty_records,
+            "members": household_members(person.household) if person.household_id else [],
+            "note_form": NoteForm(),
+            "panels": person_panels(request, person),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_perm(Perm.PERSON_EDIT)
+def person_edit(request, pk: int):
+    person = _editable_person(request, pk)
+    form = PersonEditForm(request.POST or None, initial=PersonEditForm.initial_for(person), user=request.user)
+    current, conflicts = None, []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("original")
+        try:
+            services.person_update(
+                person=person, expected_version=data.pop("version"), acting_user=request.user, **data
+            )
+        except services.StalePersonError as error:
+            # Nothing is lost: the user's input stays, the other user's changes are merged in where they do not
+            # collide, and the next save is based on the version now shown.
+            current = error.current
+            conflicts = form.merge_with(current)
+            form.add_error(None, error.messages[0])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("已保存 %(name)s 的资料。") % {"name": person.name})
+            return redirect("cases:person_detail", pk=person.pk)
+    return render(
+        request,
+        "cases/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "current": current,
+            "comparison": conflicts,
+            "title": _("修改 %(name)s 的资料") % {"name": person.name},
+        },
+    )
+
+
+@require_perm(Perm.PERSON_REVEAL)
+def person_reveal(request, pk: int, field: str):
+    if field not in REVEAL_FIELDS:
+        raise Http404
+    person = person_get_for_user(request.user, pk)  # scope first: another township's person is 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    value = getattr(person, SOURCE_FIELDS[field]) or ""
+    sensitive_access_record(user=request.user, person=person, field=REVEAL_FIELDS[field], detail=field, request=request)
+    return render(request, "cases/_revealed.html", {"value": value, "field": field})
+
+
+def _person_action(request, pk, *, form_class, action, title, success, submit, intro=""):
+    person = _editable_person(request, pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and _run(form, lambda data: action(person, data)):
+        messages.success(request, success % {"name": person.name})
+        return redirect("cases:person_detail", pk=person.pk)
+    return render(
+        request,
+        "cases/action_form.html",
+        {"person": person, "form": form, "title": title % {"name": person.name}, "submit": submit, "intro": intro},
+    )
+
+
+@require_perm(Perm.PERSON_EDIT)
+def person_poverty(request, pk: int):
+    return _person_action(
+        request,
+        pk,
+        form_class=PovertyStatusForm,
+        action=lambda person, data: services.poverty_status_set(person=person, acting_user=request.user, **data),
+        title=_("变更 %(name)s 的低保状态"),
+        success=_("已变更 %(name)s 的低保状态。"),
+        submit=_("保存"),
+        intro=_("当前状态记录将在新起始日期的前一天结束，并开始新的记录。"),
+    )
+
+
+@require_perm(Perm.PERSON_EDIT)
+def person_death(request, pk: int):
+    return _person_action(
+        request,
+        pk,
+        form_class=DeathForm,
+        action=lambda person, data: services.person_mark_deceased(person=person, acting_user=request.user, **data),
+        title=_("登记 %(name)s 死亡"),
+        success=_("已登记 %(name)s 死亡，有效证件已注销。"),
+        submit=_("登记死亡"),
+        intro=_("登记后，此人的有效残疾人证将以“死亡”为由注销，补贴从次月停发。"),
+    )
+
+
+@require_perm(Perm.PERSON_EDIT)
+def person_move_out(request, pk: int):
+    return _person_action(
+        request,
+        pk,
+        form_class=MoveOutForm,
+        action=lambda person, data: services.person_mark_moved_out(person=person, acting_user=request.user, **data),
+        title=_("登记 %(name)s 户籍迁出"),
+        success=_("已登记 %(name)s 户籍迁出。"),
+        submit=_("登记迁出"),
+        intro=_("登记后，此人的有效残疾人证随户籍迁出本县。"),
+    )
+
+
+@require_perm(Perm.PERSON_EDIT)
+def person_note_add(request, pk: int):
+    person = _editable_person(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = NoteForm(request.POST)
+    if _run(form, lambda data: services.person_note_add(person=person, acting_user=request.user, **data)):
+        messages.success(request, _("已添加备注。"))
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("cases:person_detail", pk=person.pk)
+
+
+@require_perm(Perm.PERSON_VIEW)
+def person_pdf(request, pk: int):
+    person = person_get_for_user(request.user, pk)
+    reveal = has_perm(request.user, Perm.PERSON_REVEAL)
+    if reveal:
+        sensitive_access_record(
+            user=request.user, person=person, field=SensitiveField.EXPORT, detail="人员信息表 PDF", request=request
+        )
+    pdf = person_summary_pdf(person=person, reveal=reveal, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="person-{person.pk}.pdf"'
+    return response
+
+
+@require_perm(Perm.PERSON_VIEW)
+def household_detail(request, pk: int):
+    household = household_get_for_user(request.user, pk)
+    may_edit = has_perm(request.user, Perm.PERSON_EDIT)
+    return render(
+        request,
+        "cases/household_detail.html",
+        {
+            "household": household,
+            "members": person_list_for_page(household_members(household)),
+            "may_edit": may_edit,
+            "member_form": HouseholdMemberForm(),
+            "head_form": HouseholdHeadForm(household=household),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _household_action(request, pk, form_class, action, success):
+    household = household_get_for_user(request.user, pk)
+    form = form_class(request.POST or None, **({"household": household} if form_class is HouseholdHeadForm else {}))
+    if request.method == "POST" and _run(form, lambda data: action(household, data)):
+        messages.success(request, success)
+        return redirect("cases:household_detail", pk=household.pk)
+    return render(
+        request,
+        "cases/household_action.html",
+        {"household": household, "form": form, "title": _("户 %(number)s") % {"number": household.register_number}},
+    )
+
+
+@require_perm(Perm.PERSON_EDIT)
+def household_add_member(request, pk: int):
+    def action(household, data):
+        person = person_list_for_user(request.user).filter(id_number=data["id_number"]).first()
+        if person is None:
+            raise ValidationError(
+                {"id_number": _("未找到身份证号为 %(n)s 的登记人员（或不在您的管辖范围）。") % {"n": data["id_number"]}}
+            )
+        services.household_add_member(
+            household=household, person=person, relation=data["relation"], acting_user=request.user
+        )
+
+    return _household_action(request, pk, HouseholdMemberForm, action, _("已加入此户。"))
+
+
+@require_perm(Perm.PERSON_EDIT)
+def household_set_head(request, pk: int):
+    return _household_action(
+        request,
+        pk,
+        HouseholdHeadForm,
+        lambda household, data: services.household_set_head(household=household, acting_user=request.user, **data),
+        _("已更换户主。"),
+    )

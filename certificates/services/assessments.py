@@ -1,0 +1,82 @@
+"""评残: recording an assessment with its public notice, and the county review."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fedportal.accounts.permissions import Perm, has_perm
+
+from ..models import Assessment, Category, CertificateStatus
+from ..validation import NOTICE_WORKING_DAYS, add_working_days, clean_components
+from ._common import ensure_person_in_county, ensure_reapply_bar_passed
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    person,
+    hospital: str,
+    assessor: str,
+    assessed_on: date,
+    category: int,
+    grade: int | None = None,
+    components=(),
+    notice_start: date | None = None,
+    acting_user,
+) -> Assessment:
+    """Record an assessment; with `notice_start` the 5-working-day public notice is scheduled from that day."""
+    ensure_person_in_county(person, action=_("评残"))
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("评定日期不能晚于今天。")})
+    if assessed_on < person.birth_date:
+        raise ValidationError({"assessed_on": _("评定日期不能早于出生日期。")})
+    if not person.certificates.filter(status=CertificateStatus.ACTIVE).exists():
+        ensure_reapply_bar_passed(person, on=assessed_on)
+    grade, components = clean_components(category, grade, components)
+    notice_end = None
+    if notice_start is not None:
+        if notice_start < assessed_on:
+            raise ValidationError({"notice_start": _("公示不能早于评定日期开始。")})
+        notice_end = add_working_days(notice_start, NOTICE_WORKING_DAYS)
+    assessment = Assessment(
+        person=person,
+        hospital=(hospital or "").strip(),
+        assessor=(assessor or "").strip(),
+        assessed_on=assessed_on,
+        category=category,
+        grade=grade,
+        components=components if category == Category.MULTIPLE else [],
+        notice_start=notice_start,
+        notice_end=notice_end,
+    )
+    assessment.full_clean(exclude=["reviewed_by"])
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_review(*, assessment: Assessment, reviewed_on: date, acting_user) -> Assessment:
+    """County review (县级审核), after the public notice has run its 5 working days."""
+    if not has_perm(acting_user, Perm.CERTIFICATE_REVIEW):
+        raise ValidationError(_("只有县残联审核人员可以审核评残结果。"))
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.reviewed_on:
+        raise ValidationError(_("此评定已于 %(date)s 审核。") % {"date": assessment.reviewed_on.isoformat()})
+    if assessment.notice_end is None:
+        raise ValidationError(_("评定结果尚未公示，公示 %(days)s 个工作日后才能审核。") % {"days": NOTICE_WORKING_DAYS})
+    if reviewed_on <= assessment.notice_end:
+        raise ValidationError(
+            {
+                "reviewed_on": _("公示期至 %(date)s 结束，审核日期须在公示期满之后。")
+                % {"date": assessment.notice_end.isoformat()}
+            }
+        )
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": _("审核日期不能晚于今天。")})
+    assessment.reviewed_on = reviewed_on
+    assessment.reviewed_by = acting_user
+    assessment.save(update_fields=["reviewed_on", "reviewed_by"])
+    return assessment

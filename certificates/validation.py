@@ -1,0 +1,105 @@
+"""Pure checks for certificates, shared by forms, services and the roster validator."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from cases.idnumber import normalize_id_number
+
+from .models import Category, Grade
+
+VALIDITY_YEARS = 10
+NOTICE_WORKING_DAYS = 5
+REAPPLY_BAR_YEARS = 1
+# 换领 opens this many days before expiry (or at any time to move from the 2nd to the 3rd generation).
+RENEWAL_WINDOW_DAYS = 180
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def expiry_for(issue_date: date) -> date:
+    """Valid for 10 years: the last valid day is the day before the 10th anniversary."""
+    return add_years(issue_date, VALIDITY_YEARS) - timedelta(days=1)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The last day of a notice of `days` working days (Mon-Fri) beginning on `start`."""
+    day = start
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    counted = 1
+    while counted < days:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day
+
+
+def certificate_number_for(id_number: str, category: int, grade: int) -> str:
+    return f"{id_number}{category}{grade}"
+
+
+def check_certificate_number(raw, *, id_number: str, category: int | None = None, grade: int | None = None) -> str:
+    """Normalise a typed certificate number and check it against its holder; the message names the fault."""
+    number = normalize_id_number(raw)
+    if len(number) != 20:
+        raise ValidationError(
+            _("残疾人证号应为 20 位（身份证号 18 位 + 类别 1 位 + 等级 1 位），当前为 %(n)s 位。") % {"n": len(number)}
+        )
+    if number[:18] != id_number:
+        raise ValidationError(_("残疾人证号前 18 位（%(prefix)s）与持证人身份证号不一致。") % {"prefix": number[:18]})
+    if number[18] not in "1234567":
+        raise ValidationError(_("残疾人证号第 19 位（类别）应为 1-7。"))
+    if number[19] not in "1234":
+        raise ValidationError(_("残疾人证号第 20 位（等级）应为 1-4。"))
+    if category is not None and int(number[18]) != category:
+        raise ValidationError(
+            _("残疾人证号第 19 位为 %(digit)s，与残疾类别“%(category)s”（%(expected)s）不一致。")
+            % {"digit": number[18], "category": Category(category).label, "expected": category}
+        )
+    if grade is not None and int(number[19]) != grade:
+        raise ValidationError(
+            _("残疾人证号第 20 位为 %(digit)s，与残疾等级“%(grade)s”（%(expected)s）不一致。")
+            % {"digit": number[19], "grade": Grade(grade).label, "expected": grade}
+        )
+    return number
+
+
+def clean_components(category: int, grade: int | None, components) -> tuple[int, list[dict]]:
+    """For 多重: at least two distinct single categories; the grade is the most severe component grade.
+
+    Returns (grade, components). Other categories carry no components.
+    """
+    if category not in Category.values:
+        raise ValidationError({"category": _("请选择残疾类别。")})
+    components = [
+        {"category": int(item["category"]), "grade": int(item["grade"])} for item in (components or []) if item
+    ]
+    if category != Category.MULTIPLE:
+        if components:
+            raise ValidationError({"components": _("只有多重残疾需要填写残疾构成。")})
+        if grade not in Grade.values:
+            raise ValidationError({"grade": _("请选择残疾等级。")})
+        return grade, []
+    if len(components) < 2:
+        raise ValidationError({"components": _("多重残疾须至少填写两类残疾及各自等级。")})
+    categories = [item["category"] for item in components]
+    if len(set(categories)) != len(categories):
+        raise ValidationError({"components": _("多重残疾的构成中同一类别只能出现一次。")})
+    for item in components:
+        if item["category"] not in Category.values or item["category"] == Category.MULTIPLE:
+            raise ValidationError({"components": _("多重残疾的构成只能是视力、听力、言语、肢体、智力、精神。")})
+        if item["grade"] not in Grade.values:
+            raise ValidationError({"components": _("多重残疾构成的等级应为一级至四级。")})
+    most_severe = min(item["grade"] for item in components)
+    if grade is not None and grade != most_severe:
+        raise ValidationError(
+            {"grade": _("多重残疾的等级应为各类残疾中最重的等级（%(grade)s）。") % {"grade": Grade(most_severe).label}}
+        )
+    return most_severe, sorted(components, key=lambda item: item["category"])

@@ -1,0 +1,196 @@
+"""The caseworker UI: search, list, scope, masking, reveal log, optimistic locking in the form, export, PDF."""
+
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from cases.models import Person
+from fedportal.accounts.models import Role
+from fedportal.audit.models import SensitiveAccess
+from tests.factories import CertificateFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw_client(client, caseworker):
+    client.force_login(caseworker)
+    return client
+
+
+def test_search_by_each_kind_of_number_and_name(cw_client, person, other_person):
+    certificate = CertificateFactory(person=person, category=4, grade=3)
+    url = reverse("cases:person_list")
+    for query in (person.id_number, person.id_number[:10], certificate.number, person.phone, "张三", "张"):
+        response = cw_client.get(url, {"q": query})
+        assert list(response.context["page"]) == [person], query
+    assert list(cw_client.get(url, {"q": "13800002222"}).context["page"]) == [other_person]
+    assert list(cw_client.get(url, {"q": other_person.id_number + "43"}).context["page"]) == []
+
+
+def test_list_query_count_is_constant(cw_client, village):
+    url = reverse("cases:person_list")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert cw_client.get(url, {"category": 4}).status_code == 200
+        return len(queries)
+
+    CertificateFactory(person=PersonFactory(village=village))
+    few = count()
+    for _ in range(15):
+        CertificateFactory(person=PersonFactory(village=village))
+    assert count() == few
+
+
+def test_filters(cw_client, person, other_person):
+    CertificateFactory(person=person, category=5, grade=1, issue_date=date(2016, 6, 1))  # expires 2026-05-31
+    url = reverse("cases:person_list")
+    assert list(cw_client.get(url, {"category": 5}).context["page"]) == [person]
+    assert list(cw_client.get(url, {"certificate_state": "none"}).context["page"]) == [other_person]
+    assert list(cw_client.get(url, {"township": other_person.township_id}).context["page"]) == [other_person]
+
+
+def test_liaison_scope(client, liaison, person, other_person):
+    client.force_login(liaison)
+    page = client.get(reverse("cases:person_list")).context["page"]
+    assert list(page) == [person]
+    assert client.get(reverse("cases:person_detail", args=[other_person.pk])).status_code == 404
+    assert client.get(reverse("cases:person_edit", args=[other_person.pk])).status_code == 404
+    assert client.post(reverse("cases:person_reveal", args=[other_person.pk, "id_number"])).status_code == 404
+    assert client.get(reverse("cases:household_detail", args=[1_000_000])).status_code == 404
+
+
+def test_masked_everywhere_and_reveal_is_logged(cw_client, caseworker, person):
+    body = cw_client.get(reverse("cases:person_list")).content.decode()
+    assert person.id_number not in body and person.id_number[:4] + "**********" + person.id_number[-4:] in body
+    detail = cw_client.get(reverse("cases:person_detail", args=[person.pk])).content.decode()
+    assert person.id_number not in detail and person.phone not in detail and "显示完整" in detail
+    response = cw_client.post(reverse("cases:person_reveal", args=[person.pk, "id_number"]))
+    assert person.id_number in response.content.decode()
+    access = SensitiveAccess.objects.get()
+    assert (access.user, access.person, access.field) == (caseworker, person, "id_number")
+    cw_client.post(reverse("cases:person_reveal", args=[person.pk, "account"]))
+    assert SensitiveAccess.objects.count() == 2
+
+
+def test_leader_sees_masked_and_cannot_reveal(client, users, person):
+    client.force_login(users[Role.LEADER])
+    detail = client.get(reverse("cases:person_detail", args=[person.pk])).content.decode()
+    assert person.id_number not in detail and "显示完整" not in detail
+    assert client.post(reverse("cases:person_reveal", args=[person.pk, "id_number"])).status_code == 403
+    assert not SensitiveAccess.objects.exists()
+
+
+def test_stale_edit_keeps_input_and_merges(cw_client, person, village, liaison):
+    from cases.services import person_update
+
+    url = reverse("cases:person_edit", args=[person.pk])
+    form_data = cw_client.get(url).context["form"].initial
+    data = {
+        "id_number": person.id_number,
+        "name": "张三（改）",
+        "ethnicity": "汉族",
+        "phone": "13911112222",
+        "village": village.pk,
+        "education_stage": "none",
+        "version": person.version,
+        "original": form_data["original"],
+    }
+    # Meanwhile a colleague changes the address and the phone.
+    person_update(
+        person=Person.objects.get(pk=person.pk),
+        expected_version=person.version,
+        address="别人改的",
+        phone="13700000000",
+        acting_user=liaison,
+    )
+    response = cw_client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "已被他人修改" in body
+    assert "张三（改）" in body and "13911112222" in body  # the user's input is kept
+    assert [row["name"] for row in response.context["comparison"]] == ["phone"]  # both changed the phone
+    person.refresh_from_db()
+    assert (person.name, person.address) == ("张三", "别人改的")  # nothing was overwritten
+    # Resubmitting the merged form keeps the colleague's address and the user's name and phone.
+    merged = response.context["form"].data
+    assert merged["address"] == "别人改的"
+    assert cw_client.post(url, merged).status_code == 302
+    person.refresh_from_db()
+    assert (person.name, person.address, person.phone) == ("张三（改）", "别人改的", "13911112222")
+
+
+def test_create_view(cw_client, village):
+    response = cw_client.post(
+        reverse("cases:person_create"),
+        {
+            "id_number": "360121197011210013",
+            "name": "赵六",
+            "ethnicity": "汉族",
+            "village": village.pk,
+            "education_stage": "none",
+            "poverty_status": "dibao",
+            "poverty_start": "2024-01-01",
+            "household_register_number": "HH-NEW",
+            "relation_to_head": "head",
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(id_number="360121197011210013")
+    assert person.household.register_number == "HH-NEW" and person.poverty_status == "dibao"
+
+
+def test_export_masked_scoped_and_formula_safe(client, liaison, person, other_person):
+    Person.objects.filter(pk=person.pk).update(name='=HYPERLINK("x")', address="+1")
+    client.force_login(liaison)
+    response = client.get(reverse("cases:person_export"))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][0] == "姓名" and len(rows) == 2  # the liaison's township only
+    assert rows[1][0] == '=HYPERLINK("x")'
+    cell = workbook.active["A2"]
+    assert cell.data_type == "s"
+    assert rows[1][3] == person.id_number[:4] + "**********" + person.id_number[-4:]
+    assert not SensitiveAccess.objects.exists()
+
+
+def test_full_export_is_logged(cw_client, person):
+    response = cw_client.get(reverse("cases:person_export"), {"full": "1"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[1][3] == person.id_number
+    assert SensitiveAccess.objects.get().field == "export"
+
+
+def test_summary_pdf_contains_name_and_category(cw_client, person):
+    CertificateFactory(person=person, category=5, grade=2)
+    response = cw_client.get(reverse("cases:person_pdf", args=[person.pk]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "张三" in text and "智力" in text and "残疾人信息表" in text
+
+
+def test_household_page_and_add_member(cw_client, person, village):
+    from cases.services import household_create
+
+    household = household_create(register_number="HH-7", village=village, acting_user=None)
+    url = reverse("cases:household_add_member", args=[household.pk])
+    response = cw_client.post(url, {"id_number": person.id_number, "relation": "head"})
+    assert response.status_code == 302
+    assert "张三" in cw_client.get(reverse("cases:household_detail", args=[household.pk])).content.decode()
+
+
+def test_search_certificate_number_with_x(cw_client, village):
+    from datetime import date
+
+    from tests.factories import make_id_number
+
+    sequence = next(s for s in range(500) if make_id_number(birth=date(1990, 5, 5), sequence=s).endswith("X"))
+    holder = PersonFactory(village=village, id_number=make_id_number(birth=date(1990, 5, 5), sequence=sequence))
+    certificate = CertificateFactory(person=holder, category=1, grade=4)
+    for query in (certificate.number.lower(), holder.id_number.lower(), holder.id_number[:17]):
+        assert list(cw_client.get(reverse("cases:person_list"), {"q": query}).context["page"]) == [holder], query

@@ -1,0 +1,30 @@
+"""Samples for the permission walker: every registry URL with kwargs, for township A and township B."""
+
+
+def build(world) -> None:
+    pass  # world.person / world.other_person (with household and certificate) are all these URLs need
+
+
+def _kwargs(person) -> dict[str, dict]:
+    by_person = {"pk": person.pk}
+    return {
+        "cases:person_detail": by_person,
+        "cases:person_edit": by_person,
+        "cases:person_reveal": {"pk": person.pk, "field": "id_number"},
+        "cases:person_poverty": by_person,
+        "cases:person_death": by_person,
+        "cases:person_move_out": by_person,
+        "cases:person_note_add": by_person,
+        "cases:person_pdf": by_person,
+        "cases:household_detail": {"pk": person.household_id},
+        "cases:household_add_member": {"pk": person.household_id},
+        "cases:household_set_head": {"pk": person.household_id},
+    }
+
+
+def samples(world) -> dict[str, dict]:
+    return _kwargs(world.person)
+
+
+def foreign_samples(world) -> dict[str, dict]:
+    return _kwargs(world.other_person)
