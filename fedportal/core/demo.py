@@ -10,17 +10,52 @@ import random
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 
 from cases.idnumber import check_character
 from cases.models import EducationStage, Household, Person, PovertyRecord, PovertyStatus, Relation, Township, Village
+from cases.services.households import household_refresh_multi_flags
 from certificates.models import Certificate, CertificateLifecycleEvent, CertificateStatus, EndReason, EventKind
 from fedportal.accounts.models import Role
 
 AREA_CODE = "360121"
 DEFAULT_DEMO_PASSWORD = "Fedportal-Demo-2026!"  # noqa: S105 - printed to the operator; DEMO_PASSWORD overrides it
-TOWNSHIPS = ["莲塘镇", "向塘镇", "三江镇", "塘南镇", "幽兰镇", "蒋巷镇", "武阳镇", "冈上镇", "广福镇", "泾口乡", "南新乡", "八一乡"]
-VILLAGE_STEMS = "东湖 西岭 南塘 北港 新村 前进 胜利 红星 光明 和平 长青 石桥 柏林 桂花 枫林 黄泥 岗头 塘边 河口 洪家".split()
+TOWNSHIPS = [
+    "莲塘镇",
+    "向塘镇",
+    "三江镇",
+    "塘南镇",
+    "幽兰镇",
+    "蒋巷镇",
+    "武阳镇",
+    "冈上镇",
+    "广福镇",
+    "泾口乡",
+    "南新乡",
+    "八一乡",
+]
+VILLAGE_STEMS = [
+    "东湖",
+    "西岭",
+    "南塘",
+    "北港",
+    "新村",
+    "前进",
+    "胜利",
+    "红星",
+    "光明",
+    "和平",
+    "长青",
+    "石桥",
+    "柏林",
+    "桂花",
+    "枫林",
+    "黄泥",
+    "岗头",
+    "塘边",
+    "河口",
+    "洪家",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强春梅海燕红梅金凤玉兰德明文华淑珍桂兰国庆小红晓东婷婷俊杰子涵浩然欣怡思远"
 BANKS = ["中国农业银行", "中国邮政储蓄银行", "农村商业银行", "中国建设银行"]
@@ -82,7 +117,9 @@ def _random_birth(rng: random.Random, today: date) -> date:
     return today - timedelta(days=age * 365 + rng.randint(0, 364))
 
 
-def seed_persons(*, count: int, rng: random.Random, today: date, acting_user, stdout=None, batch_size: int = 5000) -> int:
+def seed_persons(
+    *, count: int, rng: random.Random, today: date, acting_user, stdout=None, batch_size: int = 5000
+) -> int:
     """Persons with households, certificates, lifecycle events and poverty records, in batches."""
     villages = list(Village.objects.select_related("township").order_by("code"))
     used_ids: set[str] = set(Person.objects.values_list("id_number", flat=True))
@@ -123,7 +160,13 @@ def seed_persons(*, count: int, rng: random.Random, today: date, acting_user, st
                 elif age < 6 and rng.random() < 0.5:
                     stage = EducationStage.PRESCHOOL
                 poverty = rng.choices(
-                    [PovertyStatus.DIBAO, PovertyStatus.MARGINAL, PovertyStatus.EXTREME, PovertyStatus.MONITORED, PovertyStatus.NONE],
+                    [
+                        PovertyStatus.DIBAO,
+                        PovertyStatus.MARGINAL,
+                        PovertyStatus.EXTREME,
+                        PovertyStatus.MONITORED,
+                        PovertyStatus.NONE,
+                    ],
                     weights=[24, 5, 3, 2, 66],
                 )[0]
                 person = Person(
@@ -135,7 +178,9 @@ def seed_persons(*, count: int, rng: random.Random, today: date, acting_user, st
                     address=household.address,
                     township=village.township,
                     village=village,
-                    relation_to_head=Relation.HEAD if member == 0 else rng.choice([Relation.SPOUSE, Relation.CHILD, Relation.PARENT]),
+                    relation_to_head=Relation.HEAD
+                    if member == 0
+                    else rng.choice([Relation.SPOUSE, Relation.CHILD, Relation.PARENT]),
                     education_stage=stage,
                     social_security_card=f"{rng.randint(10**17, 10**18 - 1)}",
                     bank_name=rng.choice(BANKS),
@@ -152,11 +197,13 @@ def seed_persons(*, count: int, rng: random.Random, today: date, acting_user, st
             for person, household in zip(persons, plans, strict=True):
                 person.household = household
             Person.objects.bulk_create(persons, batch_size=batch_size)
-            _seed_certificates_and_poverty(persons, rng=rng, today=today, acting_user=acting_user, batch_size=batch_size)
+            _seed_certificates_and_poverty(
+                persons, rng=rng, today=today, acting_user=acting_user, batch_size=batch_size
+            )
         created += size
         if stdout:
             stdout.write(f"  persons {created}/{count}")
-    household_flags_refresh_all()
+    household_refresh_multi_flags()
     return created
 
 
@@ -165,13 +212,24 @@ def _seed_certificates_and_poverty(persons, *, rng, today, acting_user, batch_si
     for person in persons:
         if person.poverty_status != PovertyStatus.NONE:
             start = today - timedelta(days=rng.randint(30, 3000))
-            records.append(PovertyRecord(person=person, status=person.poverty_status, start_date=max(start, person.birth_date), source="演示数据"))
+            records.append(
+                PovertyRecord(
+                    person=person,
+                    status=person.poverty_status,
+                    start_date=max(start, person.birth_date),
+                    source="演示数据",
+                )
+            )
         if rng.random() < 0.04:
             continue  # registered, certificate still being assessed
         category, grade = _pick(rng, CATEGORY_WEIGHTS), _pick(rng, GRADE_WEIGHTS)
         earliest = max(person.birth_date + timedelta(days=180), today - timedelta(days=365 * 11))
         issue = earliest + timedelta(days=rng.randint(0, max(1, (today - earliest).days - 1)))
-        expiry = issue.replace(year=issue.year + 10) - timedelta(days=1) if not (issue.month == 2 and issue.day == 29) else date(issue.year + 10, 2, 28)
+        expiry = (
+            issue.replace(year=issue.year + 10) - timedelta(days=1)
+            if not (issue.month == 2 and issue.day == 29)
+            else date(issue.year + 10, 2, 28)
+        )
         certificate = Certificate(
             person=person,
             number=f"{person.id_number}{category}{grade}",
@@ -182,39 +240,38 @@ def _seed_certificates_and_poverty(persons, *, rng, today, acting_user, batch_si
             expiry_date=expiry,
         )
         if person.death_date and rng.random() < 0.6:
-            certificate.status, certificate.ended_on, certificate.end_reason = CertificateStatus.CANCELLED, max(person.death_date, issue + timedelta(days=1)), EndReason.DEATH
+            certificate.status, certificate.ended_on, certificate.end_reason = (
+                CertificateStatus.CANCELLED,
+                max(person.death_date, issue + timedelta(days=1)),
+                EndReason.DEATH,
+            )
         certificates.append(certificate)
     Certificate.objects.bulk_create(certificates, batch_size=batch_size)
     PovertyRecord.objects.bulk_create(records, batch_size=batch_size)
     events = [
-        CertificateLifecycleEvent(person=c.person, certificate=c, kind=EventKind.ISSUE, event_date=c.issue_date, acting_user=acting_user, comment="演示数据")
+        CertificateLifecycleEvent(
+            person=c.person,
+            certificate=c,
+            kind=EventKind.ISSUE,
+            event_date=c.issue_date,
+            acting_user=acting_user,
+            comment="演示数据",
+        )
         for c in certificates
     ]
     events += [
-        CertificateLifecycleEvent(person=c.person, certificate=c, kind=EventKind.CANCEL, event_date=c.ended_on, reason=c.end_reason, acting_user=acting_user)
+        CertificateLifecycleEvent(
+            person=c.person,
+            certificate=c,
+            kind=EventKind.CANCEL,
+            event_date=c.ended_on,
+            reason=c.end_reason,
+            acting_user=acting_user,
+        )
         for c in certificates
         if c.status == CertificateStatus.CANCELLED
     ]
     CertificateLifecycleEvent.objects.bulk_create(events, batch_size=batch_size)
-
-
-def household_flags_refresh_all() -> None:
-    """一户多残: two or more members holding a valid 2nd/3rd-generation certificate today (set-wise)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE cases_household h SET is_multi_disability = (counts.n >= 2)
-            FROM (
-                SELECT hh.id, COUNT(c.id) AS n
-                FROM cases_household hh
-                LEFT JOIN cases_person p ON p.household_id = hh.id AND p.death_date IS NULL
-                LEFT JOIN certificates_certificate c ON c.person_id = p.id AND c.status = 'active'
-                     AND c.generation IN (2, 3) AND c.issue_date <= CURRENT_DATE AND c.expiry_date >= CURRENT_DATE
-                GROUP BY hh.id
-            ) counts
-            WHERE counts.id = h.id AND h.is_multi_disability IS DISTINCT FROM (counts.n >= 2)
-            """
-        )
 
 
 def seed_app_demo_data(*, rng: random.Random, today: date, stdout=None) -> list[str]:

@@ -1,0 +1,23 @@
+"""Reads of roster imports: a liaison sees their township's imports only (404 for any other by id)."""
+
+from django.http import Http404
+
+from cases.models import RosterImport, RosterKind
+from fedportal.accounts.permissions import Perm, has_perm, township_scope
+
+
+def roster_list_for_user(user):
+    if not has_perm(user, Perm.ROSTER_UPLOAD):
+        return RosterImport.objects.none()
+    rosters = RosterImport.objects.select_related("township", "uploaded_by", "validate_job", "import_job")
+    if not has_perm(user, Perm.ROSTER_ENROLLMENTS):
+        rosters = rosters.exclude(kind=RosterKind.ENROLLMENTS)
+    scope = township_scope(user)
+    return rosters if scope is None else rosters.filter(township_id=scope)
+
+
+def roster_get_for_user(user, roster_id: int) -> RosterImport:
+    roster = roster_list_for_user(user).filter(pk=roster_id).first()
+    if roster is None:
+        raise Http404
+    return roster

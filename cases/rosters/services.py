@@ -1,0 +1,220 @@
+"""Roster services: one path for the browser (through jobs) and the CLI (synchronously).
+
+roster_check(...)   read + validate, no writes           -> RosterReport
+roster_apply(...)   write a valid report's plan, one transaction
+roster_upload / roster_validate / roster_confirm / roster_import: the stored RosterImport's life.
+"""
+
+import hashlib
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import RosterImport, RosterKind, RosterStatus, Township
+from fedportal.accounts.permissions import Perm, has_perm, township_scope
+
+from . import schema as S
+from .reader import RosterFileError, read_roster
+from .report import RosterReport
+
+
+class RosterNotValid(Exception):
+    def __init__(self, report: RosterReport):
+        super().__init__(_("花名册有错误，未写入任何数据。"))
+        self.report = report
+
+
+def column_order(kind: str) -> list[str]:
+    return S.PERSON_COLUMNS if kind == RosterKind.PERSONS else S.ENROLLMENT_COLUMNS
+
+
+def upload_township_for(user) -> Township | None:
+    """A liaison's uploads are for their township; county staff upload for any township."""
+    scope = township_scope(user)
+    if scope is None:
+        return None
+    township = Township.objects.filter(pk=scope).first()
+    if township is None:  # a township-bound user without a township uploads nothing, never county-wide
+        raise PermissionDenied
+    return township
+
+
+def check_kind_allowed(*, kind: str, user, township: Township | None) -> None:
+    if kind not in RosterKind.values:
+        raise ValidationError(_("未知的花名册类型。"))
+    if user is not None and not has_perm(user, Perm.ROSTER_UPLOAD):
+        raise PermissionDenied
+    if kind == RosterKind.ENROLLMENTS and (
+        township is not None or (user is not None and not has_perm(user, Perm.ROSTER_ENROLLMENTS))
+    ):
+        raise PermissionDenied(_("补贴对象花名册只能由县残联工作人员导入。"))
+
+
+def roster_check(
+    *, content: bytes, kind: str, township: Township | None, acting_user=None, today: date | None = None, progress=None
+) -> RosterReport:
+    """Read and validate a roster file. Reads the registry, writes nothing."""
+    today = today or timezone.localdate()
+    try:
+        sheet = read_roster(content)
+    except RosterFileError as exc:
+        report = RosterReport(kind=kind)
+        report.fail_file(str(exc))
+        return report
+    if progress:
+        progress(0, len(sheet.rows), _("已读取 %(rows)s 行，正在校验") % {"rows": len(sheet.rows)})
+    step = (lambda done, message: progress(done, len(sheet.rows), message)) if progress else None
+    if kind == RosterKind.ENROLLMENTS:
+        from .enrollments import validate_enrollments
+
+        return validate_enrollments(sheet, today=today, progress=step)
+    from .persons import validate_persons
+
+    return validate_persons(sheet, township=township, today=today, progress=step)
+
+
+def roster_apply(*, report: RosterReport, acting_user, source: str, today: date | None = None) -> dict:
+    """Write a valid report's plan in one transaction; nothing at all when any row is invalid."""
+    if not report.is_valid:
+        raise RosterNotValid(report)
+    today = today or timezone.localdate()
+    user_id = getattr(acting_user, "pk", None)
+    with transaction.atomic():
+        if report.kind == RosterKind.ENROLLMENTS:
+            from .enrollments import write_enrollments
+
+            counts = write_enrollments(report.plan, acting_user=acting_user)
+        else:
+            from .persons import write_persons
+
+            counts = write_persons(report.plan, acting_user_id=user_id, source=source, today=today)
+    counts.setdefault("unchanged", report.unchanged)
+    return counts
+
+
+def _store_report(roster: RosterImport, report: RosterReport, *, status: str) -> None:
+    roster.status = status
+    roster.rows = report.rows
+    roster.valid_rows = report.valid_rows
+    roster.invalid_rows = report.invalid_rows
+    roster.to_create = report.to_create
+    roster.to_update = report.to_update
+    roster.unchanged = report.unchanged
+    roster.issues = report.sorted_issues(column_order(report.kind))
+    roster.save(
+        update_fields=["status", "rows", "valid_rows", "invalid_rows", "to_create", "to_update", "unchanged", "issues"]
+    )
+
+
+def roster_upload(*, kind: str, filename: str, content: bytes, acting_user) -> RosterImport:
+    """Keep the uploaded file and start its validation job."""
+    from fedportal.jobs.services import job_create
+
+    township = upload_township_for(acting_user)
+    check_kind_allowed(kind=kind, user=acting_user, township=township)
+    if len(content) > S.max_bytes():
+        raise ValidationError(
+            _("文件大小为 %(size).1f MB，超过上限 %(limit).0f MB。请拆分后上传。")
+            % {"size": len(content) / 1048576, "limit": S.max_bytes() / 1048576}
+        )
+    with transaction.atomic():
+        roster = RosterImport(
+            kind=kind,
+            original_name=filename[:255],
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            township=township,
+            status=RosterStatus.VALIDATING,
+            uploaded_by=acting_user,
+        )
+        roster.file.save(_safe_name(filename), ContentFile(content), save=False)
+        roster.save()
+        job = job_create(
+            kind="roster.validate", acting_user=acting_user, params={"roster_id": roster.pk}, township=township
+        )
+        RosterImport.objects.filter(pk=roster.pk).update(validate_job=job)
+        roster.validate_job = job
+    return roster
+
+
+def _safe_name(filename: str) -> str:
+    stem = "".join(ch for ch in filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] if ch.isalnum() or ch in "._-")
+    return (stem or "roster")[-80:] if stem.lower().endswith(".xlsx") else (stem or "roster")[-75:] + ".xlsx"
+
+
+def _read_file(roster: RosterImport) -> bytes:
+    with roster.file.open("rb") as handle:
+        return handle.read()
+
+
+def roster_validate(*, roster: RosterImport, progress=None) -> RosterReport:
+    """The validation job's work: read the stored file, check every row, store the report on the roster."""
+    try:
+        report = roster_check(
+            content=_read_file(roster),
+            kind=roster.kind,
+            township=roster.township,
+            acting_user=roster.uploaded_by,
+            progress=progress,
+        )
+    except Exception:
+        RosterImport.objects.filter(pk=roster.pk).update(status=RosterStatus.FAILED)
+        raise
+    _store_report(roster, report, status=RosterStatus.VALID if report.is_valid else RosterStatus.INVALID)
+    return report
+
+
+def roster_confirm(*, roster: RosterImport, acting_user) -> RosterImport:
+    """The user confirms a valid roster: start the import job (once)."""
+    from fedportal.jobs.services import job_create
+
+    with transaction.atomic():
+        claimed = RosterImport.objects.filter(pk=roster.pk, status=RosterStatus.VALID).update(
+            status=RosterStatus.IMPORTING
+        )
+        if not claimed:
+            raise ValidationError(_("只有校验通过、尚未导入的花名册可以确认导入。"))
+        job = job_create(
+            kind="roster.import", acting_user=acting_user, params={"roster_id": roster.pk}, township=roster.township
+        )
+        RosterImport.objects.filter(pk=roster.pk).update(import_job=job)
+    roster.refresh_from_db()
+    return roster
+
+
+def roster_import(*, roster: RosterImport, acting_user, progress=None) -> dict:
+    """The import job's work: validate again against today's registry, then write everything or nothing."""
+    if roster.status == RosterStatus.IMPORTED:
+        return {"created": roster.created, "updated": roster.updated, "unchanged": roster.unchanged}
+    try:
+        with transaction.atomic():
+            report = roster_check(
+                content=_read_file(roster),
+                kind=roster.kind,
+                township=roster.township,
+                acting_user=acting_user,
+                progress=progress,
+            )
+            if not report.is_valid:
+                raise RosterNotValid(report)
+            if progress:
+                progress(report.rows, report.rows, _("正在写入"))
+            counts = roster_apply(
+                report=report, acting_user=acting_user, source=_("花名册导入 #%(id)s") % {"id": roster.pk}
+            )
+            roster.status = RosterStatus.IMPORTED
+            roster.created = counts.get("created", 0)
+            roster.updated = counts.get("updated", 0)
+            roster.unchanged = report.unchanged
+            roster.imported_at = timezone.now()
+            roster.save(update_fields=["status", "created", "updated", "unchanged", "imported_at"])
+    except RosterNotValid as exc:
+        _store_report(roster, exc.report, status=RosterStatus.INVALID)
+        raise
+    except Exception:
+        RosterImport.objects.filter(pk=roster.pk).update(status=RosterStatus.FAILED)
+        raise
+    return counts

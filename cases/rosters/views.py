@@ -1,0 +1,130 @@
+"""Roster pages: upload + history, the report of one upload (progress, errors, counts, confirm), downloads."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cases.models import RosterKind, RosterStatus
+from cases.selectors import township_list_for_user, village_list_for_user
+from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.jobs.progress import live_progress
+
+from . import services
+from .forms import RosterUploadForm
+from .selectors import roster_get_for_user, roster_list_for_user
+from .workbooks import build_annotated, build_template
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ISSUES_PER_PAGE = 200
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_perm(Perm.ROSTER_UPLOAD)
+def roster_list(request):
+    form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            roster = services.roster_upload(
+                kind=form.cleaned_data["kind"], filename=upload.name, content=upload.read(), acting_user=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("文件已上传，正在校验。"))
+            return redirect("cases:roster_detail", roster_id=roster.pk)
+    page = Paginator(roster_list_for_user(request.user), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/roster_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rosters": page.object_list,
+            "query_string": "",
+            "may_enroll": has_perm(request.user, Perm.ROSTER_ENROLLMENTS),
+        },
+    )
+
+
+@require_perm(Perm.ROSTER_UPLOAD)
+def roster_template(request):
+    kind = request.GET.get("kind", RosterKind.PERSONS)
+    if kind not in RosterKind.values:
+        raise Http404
+    if kind == RosterKind.ENROLLMENTS and not has_perm(request.user, Perm.ROSTER_ENROLLMENTS):
+        raise PermissionDenied
+    townships = list(township_list_for_user(request.user))
+    villages = list(village_list_for_user(request.user))
+    content = build_template(kind=kind, townships=townships, villages=villages)
+    name = _("残疾人花名册模板") if kind == RosterKind.PERSONS else _("补贴对象花名册模板")
+    return _xlsx_response(content, f"{name}.xlsx")
+
+
+@require_perm(Perm.ROSTER_UPLOAD)
+def roster_detail(request, roster_id: int):
+    roster = roster_get_for_user(request.user, roster_id)
+    job = roster.import_job or roster.validate_job
+    issues = roster.issues or []
+    errors = sum(1 for issue in issues if issue.get("level") == "error")
+    page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/roster_detail.html",
+        {
+            "roster": roster,
+            "job": job,
+            "live": live_progress(job) if job else None,
+            "page": page,
+            "issues": page.object_list,
+            "error_count": errors,
+            "warning_count": len(issues) - errors,
+            "query_string": "",
+            "may_confirm": roster.status == RosterStatus.VALID,
+            "busy": roster.status in (RosterStatus.VALIDATING, RosterStatus.IMPORTING),
+        },
+    )
+
+
+@require_perm(Perm.ROSTER_UPLOAD)
+def roster_confirm(request, roster_id: int):
+    # Access first: another township's roster is 404 whatever the method.
+    roster = roster_get_for_user(request.user, roster_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.roster_confirm(roster=roster, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已开始导入。"))
+    return redirect("cases:roster_detail", roster_id=roster.pk)
+
+
+@require_perm(Perm.ROSTER_UPLOAD)
+def roster_annotated(request, roster_id: int):
+    roster = roster_get_for_user(request.user, roster_id)
+    if not roster.file:
+        raise Http404
+    with roster.file.open("rb") as handle:
+        content = build_annotated(content=handle.read(), issues=roster.issues or [])
+    stem = roster.original_name.rsplit(".", 1)[0] or "roster"
+    return _xlsx_response(content, f"{stem}-{_('校验结果')}.xlsx")
+
+
+@require_perm(Perm.ROSTER_UPLOAD)
+def roster_file(request, roster_id: int):
+    roster = roster_get_for_user(request.user, roster_id)
+    if not roster.file:
+        raise Http404
+    return FileResponse(roster.file.open("rb"), as_attachment=True, filename=roster.original_name or "roster.xlsx")
