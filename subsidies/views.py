@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cases.idnumber import mask_id_number
 from cases.selectors import person_list_for_user, township_list_for_user
-from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, require_perm
 
 from . import selectors
 from .exports import payment_sheet_export
@@ -38,13 +38,12 @@ def _errors(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _may_see_applications(user) -> bool:
-    return has_perm(user, Perm.APPLICATION_ENTER) or has_perm(user, Perm.APPLICATION_REVIEW)
+# Entering, checking and reviewing applications all start from the same lists and pages.
+_APPLICATION_PERMS = (Perm.APPLICATION_ENTER, Perm.APPLICATION_REVIEW)
 
 
+@require_any_perm(*_APPLICATION_PERMS)
 def application_list(request):
-    if not _may_see_applications(request.user):
-        raise PermissionDenied
     applications = selectors.application_list_for_user(request.user)
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
@@ -83,9 +82,8 @@ def application_create(request):
     return render(request, "subsidies/application_form.html", {"form": form})
 
 
+@require_any_perm(*_APPLICATION_PERMS)
 def application_detail(request, application_id: int):
-    if not _may_see_applications(request.user):
-        raise PermissionDenied
     application = selectors.application_get_for_user(request.user, application_id)
     open_ = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.TOWNSHIP_CHECKED)
     return render(
@@ -105,10 +103,9 @@ def application_detail(request, application_id: int):
     )
 
 
+@require_any_perm(*_APPLICATION_PERMS)
 @require_POST
 def application_action(request, application_id: int):
-    if not _may_see_applications(request.user):
-        raise PermissionDenied
     application = selectors.application_get_for_user(request.user, application_id)
     form = StepForm(request.POST)
     comment = form.data.get("comment", "")
@@ -159,8 +156,8 @@ def payment_run_list(request):
     )
 
 
-@require_POST
 @require_perm(Perm.PAYMENT_RUN_CREATE)
+@require_POST
 def payment_run_create_view(request):
     form = RunCreateForm(request.POST)
     if form.is_valid():
@@ -203,8 +200,8 @@ def payment_run_detail(request, run_id: int):
     )
 
 
-@require_POST
 @require_perm(Perm.PAYMENT_RUN_VIEW)
+@require_POST
 def payment_run_action(request, run_id: int):
     run = selectors.payment_run_get_for_user(request.user, run_id)
     action = request.POST.get("action")

@@ -3,6 +3,8 @@
 Each app's tests contribute objects and URL kwargs through tests/<app>/url_samples*.py:
 `build(world)`, `samples(world) -> {url_name: kwargs}` (township A, the liaison's), and
 `foreign_samples(world) -> {url_name: kwargs}` (township B, which the liaison must never see).
+A module may also list `COUNTY_WIDE_URLS`: URLs whose objects belong to the whole county (a payment run,
+a provider, a survey round), so they have no township to be foreign to.
 """
 
 import importlib
@@ -53,3 +55,10 @@ def collect_samples(world) -> tuple[dict, dict]:
         if hasattr(module, "foreign_samples"):
             foreign.update(module.foreign_samples(world))
     return own, foreign
+
+
+def county_wide_urls() -> set[str]:
+    names: set[str] = set()
+    for module in sample_modules():
+        names.update(getattr(module, "COUNTY_WIDE_URLS", ()))
+    return names

@@ -116,6 +116,22 @@ def township_scope(user) -> int | None:
     return None
 
 
+def require_any_perm(*perms: Perm):
+    """View decorator: 403 unless the user holds at least one of `perms`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(has_perm(request.user, perm) for perm in perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_any_perms = perms
+        return wrapped
+
+    return decorator
+
+
 def require_perm(*perms: Perm):
     """View decorator: 403 unless the user holds every one of `perms`."""
 

@@ -114,5 +114,18 @@ def samples(world) -> dict[str, dict]:
     }
 
 
+# Providers and survey rounds belong to the county; what a round lists inside is scoped by township.
+COUNTY_WIDE_URLS = {
+    "rehab:provider_detail",
+    "rehab:provider_edit",
+    "rehab:contract_add",
+    "rehab:provider_service_add",
+    "rehab:provider_statement",
+    "rehab:survey_round_detail",
+    "rehab:survey_round_toggle",
+    "rehab:survey_person_list",
+}
+
+
 def foreign_samples(world) -> dict[str, dict]:
     return _samples(world, world.rehab_b)

@@ -42,6 +42,10 @@ def samples(world) -> dict[str, dict]:
     }
 
 
+# A payment run covers the whole county; its pages are scoped by role (finance, leaders), not by township.
+COUNTY_WIDE_URLS = {"subsidies:payment_run_detail", "subsidies:payment_run_action", "subsidies:payment_run_export"}
+
+
 def foreign_samples(world) -> dict[str, dict]:
     return {
         "subsidies:application_detail": {"application_id": world.subsidies_other_application.pk},

@@ -26,3 +26,9 @@ def audit_username(user_id) -> str:
         return "系统"
     user = get_user_model().objects.filter(pk=user_id).only("username", "first_name", "last_name").first()
     return user.display_name if user else f"#{user_id}"
+
+
+@register.filter
+def entries(mapping) -> list:
+    """A dict's (key, value) pairs; `.items` in a template would first look up a field named "items"."""
+    return list(mapping.items()) if isinstance(mapping, dict) else []
