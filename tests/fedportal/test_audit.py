@@ -43,7 +43,8 @@ def test_audit_list_filters_by_person_and_user(users, village):
     caseworker = users[Role.CASEWORKER]
     with pghistory.context(user=caseworker.pk):
         alice = PersonFactory(village=village, township=village.township, name="甲")
-    PersonFactory(village=village, township=village.township, name="乙")
+    with pghistory.context(user=users[Role.REVIEWER].pk):
+        PersonFactory(village=village, township=village.township, name="乙")
     assert {e.pgh_obj_id for e in audit_event_list(person=alice) if e.pgh_obj_model == "cases.Person"} == {str(alice.pk)}
     assert {str(e.pgh_obj_id) for e in audit_event_list(user_id=caseworker.pk)} == {str(alice.pk)}
 
