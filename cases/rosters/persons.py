@@ -641,7 +641,6 @@ def write_persons(plan: PersonsPlan, *, acting_user_id: int | None, source: str,
     """Apply a plan. Must run inside the caller's transaction (atomic); returns what was written."""
     counts = {"created": 0, "updated": 0, "households": 0, "certificates": 0, "poverty_records": 0}
     with connection.cursor() as cursor:
-        _trigger_fast_path(cursor)
         if plan.households:
             temp_table(cursor, "_roster_household", "register_number text, township_id bigint, village_id bigint")
             copy_rows(cursor, "_roster_household", ("register_number", "township_id", "village_id"), plan.households)
@@ -775,38 +774,7 @@ def write_persons(plan: PersonsPlan, *, acting_user_id: int | None, source: str,
     return counts
 
 
-def _trigger_fast_path(cursor) -> None:
-    """Tell pgtrigger, for this transaction, that no trigger is to be ignored.
-
-    Its trigger functions read the setting inside an EXCEPTION block; while the setting is undefined (or '' after
-    an earlier transaction) every row raises and rolls back a subtransaction, which grows slower with each row
-    of a bulk write (measured: 11k audited inserts 2.8 s instead of 0.15 s). An explicit empty list is the same
-    meaning without the error. An enclosing pgtrigger.ignore() keeps its own value.
-    """
-    cursor.execute(
-        "SELECT set_config('pgtrigger.ignore', '{}', true) "
-        "WHERE coalesce(current_setting('pgtrigger.ignore', true), '') IN ('', '{}')"
-    )
-
-
 def refresh_multi_flags(household_ids: list[int], today: date) -> None:
-    try:
-        from cases.services import household_refresh_multi_flags
-    except ImportError:  # the registry's service is the one place for the rule; this is its set-wise fallback
-        household_refresh_multi_flags = None
-    if household_refresh_multi_flags is not None:
-        household_refresh_multi_flags(household_ids=household_ids, on=today)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE cases_household h SET is_multi_disability = s.flag FROM (
-                SELECT h2.id, (SELECT count(DISTINCT p.id) FROM cases_person p
-                               JOIN certificates_certificate c ON c.person_id = p.id
-                               WHERE p.household_id = h2.id AND c.issue_date <= %s AND c.expiry_date >= %s
-                                 AND (c.ended_on IS NULL OR c.ended_on > %s) AND c.generation IN (2, 3)) >= 2 AS flag
-                FROM cases_household h2 WHERE h2.id = ANY(%s)) s
-            WHERE h.id = s.id AND h.is_multi_disability <> s.flag
-            """,
-            [today, today, today, household_ids],
-        )
+    from cases.services import household_refresh_multi_flags
+
+    household_refresh_multi_flags(household_ids=household_ids, on=today)
