@@ -6,3 +6,6 @@ class DashboardsConfig(AppConfig):
     name = "fedportal.dashboards"
     label = "dashboards"
     verbose_name = _("统计与报表")
+
+    def ready(self):
+        from . import jobs, tasks  # noqa: F401 - registers the report job kinds and the scheduled task

@@ -1,0 +1,34 @@
+"""Scheduled work of the dashboards app (Celery beat; see schedule.py)."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from fedportal.accounts.models import Role
+
+from .models import ReportKind
+from .services import previous_month, report_request
+
+
+def system_user():
+    """Scheduled reports are filed as the first active administrator (the portal has no separate system account)."""
+    return get_user_model().objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+
+
+@shared_task(name="fedportal.dashboards.monthly_subsidy_statement")
+def monthly_subsidy_statement(month: str | None = None) -> dict:
+    """On the 1st: the statement of the month just ended, as a report job of the system user."""
+    user = system_user()
+    if user is None:
+        return {"status": "skipped", "reason": "no active administrator"}
+    month = month or f"{previous_month(timezone.localdate()):%Y-%m}"
+    report = report_request(kind=ReportKind.SUBSIDY_MONTH, params={"month": month}, acting_user=user, scheduled=True)
+    return {"status": "queued", "report": report.pk, "job": report.job_id, "month": month}
+
+
+@shared_task(name="fedportal.dashboards.warm_figures")
+def warm_figures() -> dict:
+    """Keep every scope's dashboard figures in the cache, so a leader never waits for them."""
+    from .selectors import dashboard_cache_warm
+
+    return {"scopes": dashboard_cache_warm()}
