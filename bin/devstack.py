@@ -701,6 +701,9 @@ def cmd_run() -> int:
             )
         elif seeded != 0:
             raise DevstackError(f"manage.py demo_is_seeded failed (exit code {seeded})")
+        credentials = subprocess.run(
+            [*manage, "demo_credentials"], env=env, cwd=ROOT, check=False, capture_output=True, text=True
+        ).stdout.strip()
 
         lock = threading.Lock()
         commands = {
@@ -759,15 +762,11 @@ def cmd_run() -> int:
             time.sleep(0.5)
         time.sleep(1)
 
-        password = os.environ.get("DEMO_PASSWORD")
         banner = [
             "",
             "=" * 64,
             f"  fedportal is running at  http://127.0.0.1:{web_port}/",
-            f"  demo logins: {DEMO_USERS}",
-            f"  password:    {password}"
-            if password
-            else "  password:    see seed_demo output above (or set DEMO_PASSWORD)",
+            *(f"  {line}" for line in (credentials or f"demo logins: {DEMO_USERS}").splitlines()),
             f"  DATABASE_URL={urls['DATABASE_URL']}",
             f"  REDIS_URL={urls['REDIS_URL']}",
             "  Ctrl-C stops the web server, worker, beat and the embedded services.",

@@ -8,8 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from fedportal.dashboards.schedule import BEAT_SCHEDULE as DASHBOARDS_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
@@ -210,7 +213,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Certificates expire with the calendar, not only through services: keep 一户多残 flags true to today.
+    "certificates-refresh-multi-disability-flags": {
+        "task": "certificates.refresh_multi_flags",
+        "schedule": crontab(minute=10, hour=1),
+    },
+    **DASHBOARDS_BEAT_SCHEDULE,
+}
 
 # Privacy: audit and access-log records are kept at least this many days (等保: 6 months).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)

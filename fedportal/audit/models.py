@@ -27,3 +27,6 @@ class SensitiveAccess(models.Model):
         verbose_name = _("敏感信息查看记录")
         verbose_name_plural = _("敏感信息查看记录")
         indexes = [models.Index(fields=["person", "created_at"], name="sensitive_access_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_field_display()} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from cases.idnumber import check_character
 from cases.models import EducationStage, Household, Person, PovertyRecord, PovertyStatus, Relation, Township, Village
@@ -203,6 +203,10 @@ def seed_persons(
         created += size
         if stdout:
             stdout.write(f"  persons {created}/{count}")
+    # Freshly bulk-loaded tables have no planner statistics yet; without them the set-wise updates that follow
+    # (household flags, the apps' demo data) pick nested loops over 200,000 rows.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_household, cases_person, cases_povertyrecord, certificates_certificate")
     household_refresh_multi_flags()
     return created
 
