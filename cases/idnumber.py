@@ -14,7 +14,42 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 # First two digits: the province-level codes of GB/T 2260.
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
 )
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＥｅ＋．", "0123456789XxEe+.")
 _FLOAT_LIKE = re.compile(r"^\d+(\.\d*)?[eE][+]?\d+$|^\d+\.\d*$")
@@ -65,9 +100,7 @@ def parse_id_number(raw) -> IdInfo:
             code="id_float_mangled",
         )
     if len(text) != 18:
-        raise ValidationError(
-            _("身份证号应为 18 位，当前为 %(length)s 位。") % {"length": len(text)}, code="id_length"
-        )
+        raise ValidationError(_("身份证号应为 18 位，当前为 %(length)s 位。") % {"length": len(text)}, code="id_length")
     if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
         raise ValidationError(_("身份证号前 17 位必须是数字，最后一位是数字或 X。"), code="id_characters")
     if text[:2] not in PROVINCE_CODES:

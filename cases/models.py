@@ -26,7 +26,9 @@ class Township(models.Model):
 
 @audited()
 class Village(models.Model):
-    township = models.ForeignKey(Township, verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="villages")
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="villages"
+    )
     code = models.CharField(_("村代码"), max_length=15, unique=True)
     name = models.CharField(_("村(社区)"), max_length=50)
 
@@ -76,8 +78,12 @@ class EducationStage(models.TextChoices):
 @audited()
 class Household(models.Model):
     register_number = models.CharField(_("户籍编号"), max_length=30, unique=True)
-    township = models.ForeignKey(Township, verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="households")
-    village = models.ForeignKey(Village, verbose_name=_("村(社区)"), on_delete=models.PROTECT, related_name="households")
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="households"
+    )
+    village = models.ForeignKey(
+        Village, verbose_name=_("村(社区)"), on_delete=models.PROTECT, related_name="households"
+    )
     address = models.CharField(_("住址"), max_length=200, blank=True)
     # Two or more members with a valid 2nd/3rd-generation certificate; kept current by the certificate services.
     is_multi_disability = models.BooleanField(_("一户多残"), default=False, db_index=True)
@@ -103,7 +109,9 @@ class Person(models.Model):
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    township = models.ForeignKey(Township, verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="persons")
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="persons"
+    )
     village = models.ForeignKey(Village, verbose_name=_("村(社区)"), on_delete=models.PROTECT, related_name="persons")
     household = models.ForeignKey(
         Household, verbose_name=_("户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
@@ -170,7 +178,9 @@ class PovertyRecord(models.Model):
         verbose_name = _("低保状态记录")
         verbose_name_plural = _("低保状态记录")
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(end_date__isnull=True), name="one_open_poverty_record"),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(end_date__isnull=True), name="one_open_poverty_record"
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="poverty_record_dates_ordered",
@@ -221,7 +231,9 @@ class RosterImport(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=255)
     file_sha256 = models.CharField(max_length=64, blank=True)
     # Set for a township upload: a row of another township is an error.
-    township = models.ForeignKey(Township, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇(街道)"))
+    township = models.ForeignKey(
+        Township, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇(街道)")
+    )
     status = models.CharField(_("状态"), max_length=20, choices=RosterStatus.choices, default=RosterStatus.UPLOADED)
     rows = models.PositiveIntegerField(_("行数"), default=0)
     valid_rows = models.PositiveIntegerField(_("有效行"), default=0)
@@ -235,7 +247,9 @@ class RosterImport(models.Model):
     issues = models.JSONField(_("问题"), default=list, blank=True)
     validate_job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     import_job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 

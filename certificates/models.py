@@ -62,7 +62,12 @@ class Assessment(models.Model):
     notice_start = models.DateField(_("公示开始"), null=True, blank=True)
     notice_end = models.DateField(_("公示结束"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("县级审核人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("县级审核人"),
     )
     reviewed_on = models.DateField(_("县级审核日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,11 +90,15 @@ class Certificate(models.Model):
     generation = models.PositiveSmallIntegerField(_("证件代别"), choices=Generation.choices, default=Generation.THIRD)
     issue_date = models.DateField(_("发证日期"))
     expiry_date = models.DateField(_("有效期至"))
-    status = models.CharField(_("状态"), max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.ACTIVE
+    )
     # The first day the card no longer counts (renewal, change, cancellation, transfer out).
     ended_on = models.DateField(_("终止日期"), null=True, blank=True)
     end_reason = models.CharField(_("终止原因"), max_length=30, choices=EndReason.choices, blank=True)
-    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates")
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,12 +113,17 @@ class Certificate(models.Model):
                 name="one_active_certificate_per_person",
                 violation_error_message=_("此人已有一张有效的残疾人证。"),
             ),
-            models.CheckConstraint(condition=Q(expiry_date__gt=models.F("issue_date")), name="certificate_expiry_after_issue"),
             models.CheckConstraint(
-                condition=(Q(status="active") & Q(ended_on__isnull=True)) | (~Q(status="active") & Q(ended_on__isnull=False)),
+                condition=Q(expiry_date__gt=models.F("issue_date")), name="certificate_expiry_after_issue"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="active") & Q(ended_on__isnull=True))
+                | (~Q(status="active") & Q(ended_on__isnull=False)),
                 name="certificate_ended_iff_not_active",
             ),
-            models.CheckConstraint(condition=Q(number__regex=r"^\d{17}[\dX][1-7][1-4]$"), name="certificate_number_format"),
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^\d{17}[\dX][1-7][1-4]$"), name="certificate_number_format"
+            ),
         ]
         indexes = [
             models.Index(fields=["number"], opclasses=["varchar_pattern_ops"], name="certificate_number_prefix"),

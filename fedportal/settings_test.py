@@ -5,7 +5,7 @@ import uuid
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: F403
 from .settings import DATA_DIR
 
 DEBUG = False

@@ -10,10 +10,12 @@ from cases.models import Household, Person, PovertyRecord, PovertyStatus, Townsh
 from certificates.models import Certificate, CertificateStatus, Generation
 from fedportal.accounts.models import Role
 
-TEST_PASSWORD = "Test-Password-2026!"  # noqa: S105
+TEST_PASSWORD = "Test-Password-2026!"
 
 
-def make_id_number(*, area: str = "360121", birth: date = date(1970, 11, 21), sequence: int = 1, female: bool = False) -> str:
+def make_id_number(
+    *, area: str = "360121", birth: date = date(1970, 11, 21), sequence: int = 1, female: bool = False
+) -> str:
     """A valid 18-character ID number; the 17th digit's parity gives the sex."""
     seq = sequence % 500 * 2 + (0 if female else 1)
     first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
@@ -72,12 +74,16 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
-    id_number = factory.Sequence(lambda n: make_id_number(birth=date(1950, 1, 1) + timedelta(days=n * 37 % 20000), sequence=n))
+    id_number = factory.Sequence(
+        lambda n: make_id_number(birth=date(1950, 1, 1) + timedelta(days=n * 37 % 20000), sequence=n)
+    )
     name = factory.Sequence(lambda n: f"测试人{n}")
     village = factory.SubFactory(VillageFactory)
     township = factory.LazyAttribute(lambda o: o.village.township)
     sex = factory.LazyAttribute(lambda o: "M" if int(o.id_number[16]) % 2 else "F")
-    birth_date = factory.LazyAttribute(lambda o: date(int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14])))
+    birth_date = factory.LazyAttribute(
+        lambda o: date(int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14]))
+    )
     phone = factory.Sequence(lambda n: f"139{n:08d}")
 
 

@@ -29,6 +29,9 @@ def test_assets_are_served_locally(page, login, users):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     login(users[Role.CASEWORKER])
-    assert requests and all(url.startswith(page.context.pages[0].url.split("/accounts")[0].rsplit("/", 1)[0]) or url.startswith("data:") for url in requests)
+    assert requests and all(
+        url.startswith(page.context.pages[0].url.split("/accounts")[0].rsplit("/", 1)[0]) or url.startswith("data:")
+        for url in requests
+    )
     css_ok = page.evaluate("getComputedStyle(document.querySelector('.navbar')).display")
     assert css_ok == "flex"  # Bootstrap's stylesheet loaded from the portal itself

@@ -18,8 +18,16 @@ from .world import build_world, collect_samples, county_wide_urls
 
 PUBLIC_URLS = {"accounts:login", "healthz", "set_language"}
 # Pages every signed-in user may open (their own jobs, their own password, the home page).
-OPEN_TO_ALL_SIGNED_IN = {"home", "accounts:logout", "accounts:password_change", "jobs:job_list", "jobs:job_detail",
-                         "jobs:job_progress", "jobs:job_download", "jobs:job_retry"}
+OPEN_TO_ALL_SIGNED_IN = {
+    "home",
+    "accounts:logout",
+    "accounts:password_change",
+    "jobs:job_list",
+    "jobs:job_detail",
+    "jobs:job_progress",
+    "jobs:job_download",
+    "jobs:job_retry",
+}
 
 
 def _named_patterns(resolver=None, namespace=""):
@@ -42,7 +50,9 @@ def _all_url_names():
 
 @pytest.fixture
 def world(users, township, other_township, village, other_village):
-    return build_world(users=users, township=township, other_township=other_township, village=village, other_village=other_village)
+    return build_world(
+        users=users, township=township, other_township=other_township, village=village, other_village=other_village
+    )
 
 
 def _url(name, samples):
@@ -52,8 +62,6 @@ def _url(name, samples):
         if name not in samples:
             pytest.fail(f"URL {name!r} takes arguments: add a sample for it in tests/<app>/url_samples.py")
         return reverse(name, kwargs=samples[name])
-
-
 
 
 @pytest.mark.django_db

@@ -27,7 +27,9 @@ def build_world(*, users, township, other_township, village, other_village) -> S
     household = HouseholdFactory(village=village, township=township)
     other_household = HouseholdFactory(village=other_village, township=other_township)
     person = PersonFactory(name="本镇甲", village=village, township=township, household=household)
-    other_person = PersonFactory(name="外镇乙", village=other_village, township=other_township, household=other_household)
+    other_person = PersonFactory(
+        name="外镇乙", village=other_village, township=other_township, household=other_household
+    )
     world = SimpleNamespace(
         users=users,
         township=township,

@@ -77,7 +77,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     # Leaders read figures; they never see full ID numbers and never change anything.
     Role.LEADER: frozenset(
-        {Perm.DASHBOARD_VIEW, Perm.REPORT_GENERATE, Perm.PERSON_VIEW, Perm.PROGRAM_VIEW, Perm.PAYMENT_RUN_VIEW, Perm.REHAB_VIEW}
+        {
+            Perm.DASHBOARD_VIEW,
+            Perm.REPORT_GENERATE,
+            Perm.PERSON_VIEW,
+            Perm.PROGRAM_VIEW,
+            Perm.PAYMENT_RUN_VIEW,
+            Perm.REHAB_VIEW,
+        }
     ),
     Role.FINANCE: frozenset(
         {

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditFilterForm(forms.Form):
     id_number = forms.CharField(label=_("残疾人身份证号"), required=False, max_length=18)
-    user = forms.ModelChoiceField(label=_("操作人"), queryset=get_user_model().objects.order_by("username"), required=False)
+    user = forms.ModelChoiceField(
+        label=_("操作人"), queryset=get_user_model().objects.order_by("username"), required=False
+    )
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

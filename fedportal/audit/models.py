@@ -13,7 +13,9 @@ class SensitiveField(models.TextChoices):
 class SensitiveAccess(models.Model):
     """Every view of a full ID, phone or account number: who saw whose, when (个人信息保护法 Art. 28)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查看人"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查看人")
+    )
     person = models.ForeignKey(
         "cases.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("被查看人")
     )

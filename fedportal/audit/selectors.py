@@ -12,7 +12,9 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def audit_event_list(*, person=None, user_id: int | None = None, date_from: date | None = None, date_to: date | None = None):
+def audit_event_list(
+    *, person=None, user_id: int | None = None, date_from: date | None = None, date_to: date | None = None
+):
     events = Events.objects.all()
     if person is not None:
         events = events.references(person)

@@ -20,11 +20,21 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("工作台"), "home", None, "house", _("常用功能与我的任务")),
     NavItem(_("残疾人登记"), "cases:person_list", Perm.PERSON_VIEW, "people", _("查询、登记残疾人和户")),
-    NavItem(_("残疾人证"), "certificates:certificate_list", Perm.PERSON_VIEW, "person-vcard", _("新办、换领、变更、注销")),
-    NavItem(_("花名册导入"), "cases:roster_list", Perm.ROSTER_UPLOAD, "file-earmark-spreadsheet", _("下载模板、上传花名册")),
-    NavItem(_("补贴申请"), "subsidies:application_list", Perm.APPLICATION_ENTER, "journal-check", _("录入和审核补贴申请")),
-    NavItem(_("动态管理"), "subsidies:dynamic_management", Perm.PROGRAM_VIEW, "arrow-left-right", _("应享未享、应退未退")),
-    NavItem(_("资金发放"), "subsidies:payment_run_list", Perm.PAYMENT_RUN_VIEW, "cash-stack", _("计算、审核、导出发放表")),
+    NavItem(
+        _("残疾人证"), "certificates:certificate_list", Perm.PERSON_VIEW, "person-vcard", _("新办、换领、变更、注销")
+    ),
+    NavItem(
+        _("花名册导入"), "cases:roster_list", Perm.ROSTER_UPLOAD, "file-earmark-spreadsheet", _("下载模板、上传花名册")
+    ),
+    NavItem(
+        _("补贴申请"), "subsidies:application_list", Perm.APPLICATION_ENTER, "journal-check", _("录入和审核补贴申请")
+    ),
+    NavItem(
+        _("动态管理"), "subsidies:dynamic_management", Perm.PROGRAM_VIEW, "arrow-left-right", _("应享未享、应退未退")
+    ),
+    NavItem(
+        _("资金发放"), "subsidies:payment_run_list", Perm.PAYMENT_RUN_VIEW, "cash-stack", _("计算、审核、导出发放表")
+    ),
     NavItem(_("康复与托养"), "rehab:home", Perm.REHAB_VIEW, "heart-pulse", _("需求、服务、辅具、托养")),
     NavItem(_("统计看板"), "dashboards:dashboard", Perm.DASHBOARD_VIEW, "bar-chart", _("持证、补贴、康复统计")),
     NavItem(_("报表中心"), "dashboards:report_list", Perm.REPORT_GENERATE, "file-earmark-bar-graph", _("生成工作报表")),
@@ -42,5 +52,7 @@ def nav_items_for(user) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue  # the part of the portal behind this entry is not installed
-        items.append({"label": item.label, "url": url, "icon": item.icon, "description": item.description, "name": item.url_name})
+        items.append(
+            {"label": item.label, "url": url, "icon": item.icon, "description": item.description, "name": item.url_name}
+        )
     return items

@@ -14,7 +14,9 @@ class JobStatus(models.TextChoices):
 
 class Job(models.Model):
     kind = models.CharField(_("任务类型"), max_length=50, db_index=True)
-    status = models.CharField(_("状态"), max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING, db_index=True
+    )
     progress = models.PositiveIntegerField(_("进度"), default=0)
     total = models.PositiveIntegerField(_("总量"), default=0)
     message = models.CharField(_("当前步骤"), max_length=200, blank=True)

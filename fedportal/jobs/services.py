@@ -60,9 +60,15 @@ def job_execute(job_id: int) -> Job | None:
             result = job_kind(job.kind).handler(job, reporter)
     except JobError as exc:
         _finish(job, JobStatus.FAILED, reporter, error=str(exc))
-    except Exception as exc:  # noqa: BLE001 - every failure must be recorded on the job row
+    except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        _finish(job, JobStatus.FAILED, reporter, error=_("任务执行出错：%(error)s") % {"error": exc}, trace=traceback.format_exc())
+        _finish(
+            job,
+            JobStatus.FAILED,
+            reporter,
+            error=_("任务执行出错：%(error)s") % {"error": exc},
+            trace=traceback.format_exc(),
+        )
     else:
         _finish(job, JobStatus.SUCCEEDED, reporter, result=result or {})
     return job
@@ -73,7 +79,9 @@ def job_attach_file(*, job: Job, filename: str, content: bytes) -> None:
     Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
 
 
-def _finish(job: Job, status: str, reporter: ProgressReporter, *, result=None, error: str = "", trace: str = "") -> None:
+def _finish(
+    job: Job, status: str, reporter: ProgressReporter, *, result=None, error: str = "", trace: str = ""
+) -> None:
     job.status = status
     job.finished_at = timezone.now()
     job.progress = reporter.done if status == JobStatus.FAILED else max(reporter.done, reporter.total)

@@ -33,7 +33,9 @@ def job_download(request, job_id: int):
     job = job_get_for_user(request.user, job_id)
     if not job.result_file:
         raise Http404
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
+    )
 
 
 @require_POST

@@ -19,8 +19,14 @@ def _workbook(tmp_path, rows):
 
 
 def test_import_divisions_creates_and_is_idempotent(tmp_path, capsys):
-    path = _workbook(tmp_path, [["360121001", "莲塘镇", "360121001001", "莲塘村"], ["360121001", "莲塘镇", "360121001002", "东湖社区"],
-                                ["360121002", "向塘镇", "360121002001", "向塘村"]])
+    path = _workbook(
+        tmp_path,
+        [
+            ["360121001", "莲塘镇", "360121001001", "莲塘村"],
+            ["360121001", "莲塘镇", "360121001002", "东湖社区"],
+            ["360121002", "向塘镇", "360121002001", "向塘村"],
+        ],
+    )
     call_command("import_divisions", str(path))
     assert "townships created 2 updated 0 villages created 3 updated 0" in capsys.readouterr().out
     call_command("import_divisions", str(path))
@@ -36,7 +42,9 @@ def test_import_divisions_updates_names(tmp_path, capsys):
 
 
 def test_import_divisions_rejects_blank_cells_and_writes_nothing(tmp_path):
-    path = _workbook(tmp_path, [["360121001", "莲塘镇", "360121001001", "莲塘村"], ["360121002", "", "360121002001", "向塘村"]])
+    path = _workbook(
+        tmp_path, [["360121001", "莲塘镇", "360121001001", "莲塘村"], ["360121002", "", "360121002001", "向塘村"]]
+    )
     with pytest.raises(CommandError, match="1 invalid rows"):
         call_command("import_divisions", str(path))
     assert not Township.objects.exists()

@@ -45,7 +45,9 @@ def test_audit_list_filters_by_person_and_user(users, village):
         alice = PersonFactory(village=village, township=village.township, name="甲")
     with pghistory.context(user=users[Role.REVIEWER].pk):
         PersonFactory(village=village, township=village.township, name="乙")
-    assert {e.pgh_obj_id for e in audit_event_list(person=alice) if e.pgh_obj_model == "cases.Person"} == {str(alice.pk)}
+    assert {e.pgh_obj_id for e in audit_event_list(person=alice) if e.pgh_obj_model == "cases.Person"} == {
+        str(alice.pk)
+    }
     assert {str(e.pgh_obj_id) for e in audit_event_list(user_id=caseworker.pk)} == {str(alice.pk)}
 
 

@@ -82,7 +82,7 @@ def test_the_progress_component_polls_until_the_job_ends(celery_worker, client, 
         body = client.get(reverse("jobs:job_progress", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
         if 'data-status="succeeded"' in body:
             break
-        assert "hx-trigger=\"every 1s\"" in body
+        assert 'hx-trigger="every 1s"' in body
         time.sleep(0.2)
     assert 'data-status="succeeded"' in body
     assert "hx-trigger" not in body

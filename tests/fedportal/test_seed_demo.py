@@ -14,7 +14,9 @@ def test_seed_demo_without_persons_creates_users_and_divisions(capsys):
     call_command("seed_demo", persons=0)
     users = {u.username: u for u in get_user_model().objects.all()}
     assert set(users) >= {"admin", "caseworker", "reviewer", "liaison", "leader", "finance", "finance2"}
-    assert users["liaison"].role == Role.LIAISON and users["liaison"].township == Township.objects.order_by("code").first()
+    assert (
+        users["liaison"].role == Role.LIAISON and users["liaison"].township == Township.objects.order_by("code").first()
+    )
     assert users["liaison"].check_password("Fedportal-Demo-2026!")
     assert not Person.objects.exists()
     assert "password: Fedportal-Demo-2026!" in capsys.readouterr().out

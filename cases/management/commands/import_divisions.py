@@ -6,7 +6,9 @@ from cases.divisions import divisions_import, read_division_rows
 
 
 class Command(BaseCommand):
-    help = "Load or update the county's townships and villages from a workbook (乡镇代码, 乡镇(街道), 村代码, 村(社区))."
+    help = (
+        "Load or update the county's townships and villages from a workbook (乡镇代码, 乡镇(街道), 村代码, 村(社区))."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Create a realistic, deterministic demo county and one demo user per role."
 
     def add_arguments(self, parser):
-        parser.add_argument("--persons", type=int, default=2000, help="how many persons to register (0: users and divisions only)")
+        parser.add_argument(
+            "--persons", type=int, default=2000, help="how many persons to register (0: users and divisions only)"
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same county")
 
     def handle(self, *args, persons: int, seed: int, **options):
@@ -33,5 +35,9 @@ class Command(BaseCommand):
                 apps = demo.seed_app_demo_data(rng=rng, today=today, stdout=self.stdout)
                 if apps:
                     self.stdout.write(f"  demo data added by: {', '.join(apps)}")
-        self.stdout.write(f"demo county ready: {len(townships)} townships, {persons} persons in {time.monotonic() - started:.1f} s")
-        self.stdout.write(f"demo users: {', '.join(u for u, _r, _n in demo.DEMO_USERS)}; password: {demo.demo_password()}")
+        self.stdout.write(
+            f"demo county ready: {len(townships)} townships, {persons} persons in {time.monotonic() - started:.1f} s"
+        )
+        self.stdout.write(
+            f"demo users: {', '.join(u for u, _r, _n in demo.DEMO_USERS)}; password: {demo.demo_password()}"
+        )
