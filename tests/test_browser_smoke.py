@@ -35,3 +35,25 @@ def test_assets_are_served_locally(page, login, users):
     )
     css_ok = page.evaluate("getComputedStyle(document.querySelector('.navbar')).display")
     assert css_ok == "flex"  # Bootstrap's stylesheet loaded from the portal itself
+
+
+def test_a_caseworker_can_log_in_and_search_with_the_keyboard_alone(page, users):
+    from .factories import TEST_PASSWORD
+
+    page.goto("/accounts/login/")
+    for _ in range(10):  # skip link, brand, then the first field
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "username":
+            break
+    page.keyboard.type("caseworker")
+    page.keyboard.press("Tab")
+    page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    assert page.get_by_test_id("role-line").is_visible()
+    # Every control on the home page is reachable: walking the tab order reaches the logout button.
+    names = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        names.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert "退出" in names
