@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from fedportal.core import views as core_views
 
@@ -12,7 +14,8 @@ admin.site.index_title = _("系统管理")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open to everyone: the language is chosen on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("fedportal.accounts.urls")),
     path("jobs/", include("fedportal.jobs.urls")),
     path("audit/", include("fedportal.audit.urls")),
