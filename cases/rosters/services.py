@@ -72,7 +72,7 @@ def roster_check(
         from .enrollments import validate_enrollments
 
         return validate_enrollments(sheet, today=today, progress=step)
-    from .persons import validate_persons
+    from .persons_validation import validate_persons
 
     return validate_persons(sheet, township=township, today=today, progress=step)
 
@@ -89,7 +89,7 @@ def roster_apply(*, report: RosterReport, acting_user, source: str, today: date 
 
             counts = write_enrollments(report.plan, acting_user=acting_user)
         else:
-            from .persons import write_persons
+            from .persons_writing import write_persons
 
             counts = write_persons(report.plan, acting_user_id=user_id, source=source, today=today)
     counts.setdefault("unchanged", report.unchanged)

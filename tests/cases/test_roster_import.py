@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from cases.models import Household, Person, PovertyRecord, RosterKind
-from cases.rosters import persons as roster_persons
+from cases.rosters import persons_writing
 from cases.rosters.services import RosterNotValid, roster_apply, roster_check
 from certificates.models import Certificate, CertificateLifecycleEvent
 from tests.factories import CertificateFactory, PersonFactory, PovertyRecordFactory
@@ -125,7 +125,7 @@ def test_an_import_failing_midway_leaves_the_database_as_before(divisions, casew
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(roster_persons, "refresh_multi_flags", explode)
+    monkeypatch.setattr(persons_writing, "refresh_multi_flags", explode)
     with pytest.raises(RuntimeError):
         run(persons_file(person_row(1), person_row(2)), caseworker)
     assert table_counts() == before
