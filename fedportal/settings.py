@@ -189,6 +189,7 @@ PDF_FONT_DIR = BASE_DIR / ".assets" / "lib" / "fonts"
 
 # Uploads: rosters are at most 20 MB; larger files are refused before they are read.
 ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=50_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -222,8 +223,8 @@ CELERY_BEAT_SCHEDULE = {
     **DASHBOARDS_BEAT_SCHEDULE,
 }
 
-# Privacy: audit and access-log records are kept at least this many days (等保: 6 months).
-AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# Audit events and sensitive-access records are never deleted by the portal (等保 asks for at least 6 months);
+# archiving old ones is an operations decision.
 
 LOGGING = {
     "version": 1,

@@ -85,7 +85,7 @@ def vocabularies() -> dict[str, dict[str, object]]:
 
 
 def max_rows() -> int:
-    return getattr(settings, "ROSTER_MAX_ROWS", 50_000)
+    return settings.ROSTER_MAX_ROWS
 
 
 def max_bytes() -> int:
