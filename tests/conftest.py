@@ -41,6 +41,20 @@ def other_village(other_township):
 
 
 @pytest.fixture
+def programs(db):
+    """The four programs of the data migration. Transactional tests (browser, worker) flush every table, data
+    migrations' rows included, so create them again when missing."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from subsidies.models import Program
+
+    import_module("subsidies.migrations.0002_programs").create(apps, None)
+    return {program.code: program for program in Program.objects.all()}
+
+
+@pytest.fixture
 def make_user(db):
     def make(role: str, username: str | None = None, **kwargs):
         return UserFactory(username=username or role, role=role, **kwargs)

@@ -35,7 +35,7 @@ def _fresh_cache(monkeypatch):
 
 
 @pytest.fixture
-def dash_world(users, township, other_township, village, other_village):
+def dash_world(users, township, other_township, village, other_village, programs):
     from rehab.models import Need, ServiceRecord, ServiceType
     from subsidies.models import Budget, Enrollment, LineKind, PaymentLine, PaymentRun, Program, RunStatus
 

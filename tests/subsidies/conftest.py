@@ -2,24 +2,15 @@
 runs computed in-process (the job handler called directly; the Celery path has its own worker test)."""
 
 from datetime import date, timedelta
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
 from cases.models import PovertyRecord
 from fedportal.accounts.models import Role
 from fedportal.jobs.services import job_execute
-from subsidies.models import Enrollment, PaymentRun, Program
+from subsidies.models import Enrollment, PaymentRun
 from subsidies.services import payment_run_approve, payment_run_create
 from tests.factories import CertificateFactory, PersonFactory
-
-
-@pytest.fixture
-def programs(db):
-    """The programs of the data migration (transactional tests flush them, so create them again when missing)."""
-    import_module("subsidies.migrations.0002_programs").create(apps, None)
-    return {p.code: p for p in Program.objects.all()}
 
 
 @pytest.fixture
