@@ -7,4 +7,5 @@ class CasesConfig(AppConfig):
     verbose_name = _("登记")
 
     def ready(self) -> None:
-        from .rosters import jobs  # noqa: F401 - registers the roster.validate / roster.import job handlers
+        from . import jobs  # noqa: F401 - registers the cases.person_export job handler
+        from .rosters import jobs as roster_jobs  # noqa: F401 - registers the roster.validate / roster.import handlers

@@ -1,19 +1,36 @@
-"""XLSX export of a filtered person list: streamed from a server-side cursor into openpyxl's write-only mode."""
+"""XLSX export of a filtered person list: streamed from a server-side cursor into openpyxl's write-only mode.
+
+A county-wide export (200,000 persons) is too long for a request, so the view only starts a background job
+(`person_export_start`); the job (cases/jobs.py) re-applies the user's scope and filters and calls
+`person_export_xlsx`.
+"""
 
 import tempfile
+from collections.abc import Callable
+from types import SimpleNamespace
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from certificates.models import Category, Certificate, CertificateStatus, Generation, Grade
+from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.audit.models import SensitiveField
+from fedportal.audit.services import sensitive_access_record
 
+from .filters import PersonFilter
 from .idnumber import mask_account, mask_id_number, mask_phone
-from .models import PovertyStatus, Relation, Sex
+from .models import PovertyStatus, Relation, Sex, Township
+from .selectors import person_list_for_user
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 CHUNK = 2000
+PROGRESS_EVERY = 5000  # rows between two progress reports of the export job
+EXPORT_JOB_KIND = "cases.person_export"
 
 
 def _active_certificate(field: str):
@@ -153,8 +170,11 @@ def person_export_headers() -> list[str]:
     ]
 
 
-def person_export_xlsx(persons, *, reveal: bool = False):
-    """Write the workbook to a temporary file and return it, rewound (the caller streams and closes it)."""
+def person_export_xlsx(persons, *, reveal: bool = False, progress: Callable[[int], None] | None = None):
+    """Write the workbook to a temporary file and return it, rewound (the caller streams and closes it).
+
+    `progress(rows_written)` is called every PROGRESS_EVERY rows and once at the end.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("残疾人名单"))
     sheet.column_dimensions["A"].width = 10
@@ -163,6 +183,7 @@ def person_export_xlsx(persons, *, reveal: bool = False):
     for column in ("D", "J"):
         sheet.column_dimensions[column].width = 24
     sheet.append(person_export_headers())
+    written = 0
     for row in person_export_rows(persons, reveal=reveal):
         sheet.append(
             [
@@ -170,7 +191,61 @@ def person_export_xlsx(persons, *, reveal: bool = False):
                 for value in row
             ]
         )
+        written += 1
+        if progress is not None and written % PROGRESS_EVERY == 0:
+            progress(written)
+    if progress is not None:
+        progress(written)
     output = tempfile.TemporaryFile()  # noqa: SIM115 - the response streams and closes it
     workbook.save(output)
     output.seek(0)
     return output
+
+
+def person_export_filters(query) -> dict[str, list[str]]:
+    """The list's filter parameters (a QueryDict) as plain JSON for job.params; the page number is dropped."""
+    return {key: [str(value) for value in query.getlist(key)] for key in query if key != "page"}
+
+
+def _filters_query(filters: dict[str, list[str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in filters.items():
+        query.setlist(key, values)
+    return query
+
+
+def person_export_queryset(user, filters: dict[str, list[str]]):
+    """The persons the user may export: their scope first (person_list_for_user), then the list's own filterset.
+
+    A forged township/village id is outside the filter's choices and so ignored; the scope applies regardless.
+    """
+    query = _filters_query(filters)
+    person_filter = PersonFilter(query or None, queryset=person_list_for_user(user), request=SimpleNamespace(user=user))
+    return person_filter.qs
+
+
+def person_export_start(*, acting_user, filters: dict[str, list[str]], reveal: bool, request=None):
+    """Start the background export of the filtered list; a full-number export is logged now (who, what filter)."""
+    from fedportal.jobs.services import job_create
+
+    if not has_perm(acting_user, Perm.PERSON_EXPORT):
+        raise PermissionDenied
+    reveal = bool(reveal) and has_perm(acting_user, Perm.PERSON_REVEAL)
+    scope = township_scope(acting_user)
+    township = Township.objects.filter(pk=scope).first() if scope is not None else None
+    with transaction.atomic():
+        job = job_create(
+            kind=EXPORT_JOB_KIND,
+            acting_user=acting_user,
+            params={"filters": filters, "reveal": reveal},
+            township=township,
+        )
+        if reveal:
+            sensitive_access_record(
+                user=acting_user,
+                field=SensitiveField.EXPORT,
+                detail=_("导出残疾人名单（任务 #%(job)s）：%(q)s")
+                % {"job": job.pk, "q": _filters_query(filters).urlencode() or _("全部")},
+                request=request,
+            )
+    return job

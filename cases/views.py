@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from certificates.models import CertificateStatus
 from certificates.selectors import assessments_for_person, certificate_history_for_person
@@ -15,7 +16,7 @@ from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
 
 from . import services
-from .exports import person_export_xlsx
+from .exports import person_export_filters, person_export_start
 from .filters import PersonFilter
 from .forms import (
     DeathForm,
@@ -99,24 +100,15 @@ def person_list(request):
 
 
 @require_perm(Perm.PERSON_EXPORT)
+@require_POST
 def person_export(request):
-    person_filter = PersonFilter(request.GET or None, queryset=person_list_for_user(request.user), request=request)
-    reveal = request.GET.get("full") == "1" and has_perm(request.user, Perm.PERSON_REVEAL)
-    if reveal:
-        sensitive_access_record(
-            user=request.user,
-            field=SensitiveField.EXPORT,
-            detail=_("导出残疾人名单：%(q)s") % {"q": _query_string(request)},
-            request=request,
-        )
-    output = person_export_xlsx(person_filter.qs, reveal=reveal)
-    filename = f"残疾人名单-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    """Start the export of the filtered list (filters in the query string) as a job, then show its progress."""
+    reveal = request.POST.get("full") == "1" and has_perm(request.user, Perm.PERSON_REVEAL)
+    job = person_export_start(
+        acting_user=request.user, filters=person_export_filters(request.GET), reveal=reveal, request=request
     )
+    messages.info(request, _("导出已开始，完成后可在本页下载。"))
+    return redirect("jobs:job_detail", job_id=job.pk)
 
 
 @require_perm(Perm.PERSON_EDIT)

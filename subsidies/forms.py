@@ -5,9 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.idnumber import normalize_id_number
-from cases.models import EducationStage
+from cases.models import EducationStage, Township
+from cases.selectors import township_list_for_user
+from fedportal.accounts.permissions import township_scope
 
 from .models import Program
+from .selectors import DYNAMIC_EXCESS, DYNAMIC_MISSING
 
 
 class ApplicationForm(forms.Form):
@@ -52,9 +55,42 @@ class DynamicForm(forms.Form):
         label=_("补贴项目"), queryset=Program.objects.filter(is_active=True), to_field_name="code"
     )
     on = forms.DateField(label=_("认定日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    township = forms.ModelChoiceField(
+        label=_("乡镇(街道)"), queryset=Township.objects.none(), required=False, empty_label=_("全部乡镇")
+    )
+    # Which half of the page; the dashboards' gap figures link to one of them.
+    view = forms.ChoiceField(
+        label=_("查看"),
+        choices=[
+            ("", _("全部")),
+            (DYNAMIC_MISSING, _("应享未享（符合条件但未纳入）")),
+            (DYNAMIC_EXCESS, _("应退未退（已纳入但不再符合）")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = township_list_for_user(user)
+        scope = township_scope(user)
+        if scope is not None:
+            # A township user's own township, whatever the query string says: a disabled field ignores the data.
+            self.fields["township"].disabled = True
+            self.fields["township"].empty_label = None
+            self.fields["township"].initial = scope if scope > 0 else None
 
     def clean_on(self):
         return self.cleaned_data.get("on") or date.today()
+
+
+class RunLineFilterForm(forms.Form):
+    township = forms.ModelChoiceField(
+        label=_("乡镇(街道)"), queryset=Township.objects.none(), required=False, empty_label=_("全部乡镇")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = township_list_for_user(user)
 
 
 class BudgetForm(forms.Form):

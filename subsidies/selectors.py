@@ -64,13 +64,20 @@ def payment_run_get_for_user(user, run_id: int) -> PaymentRun:
     return run
 
 
-def payment_line_list_for_user(user, run: PaymentRun):
-    """Lines of a run the user may see: county-wide finance and leaders; a liaison (no PAYMENT_RUN_VIEW) nothing."""
+def payment_line_list_for_user(user, run: PaymentRun, *, township_id: int | None = None):
+    """Lines of a run the user may see: county-wide finance and leaders; a liaison (no PAYMENT_RUN_VIEW) nothing.
+    `township_id` narrows to one township (within the user's scope) in the order of the payment sheet."""
     if not has_perm(user, Perm.PAYMENT_RUN_VIEW):
         return PaymentLine.objects.none()
-    lines = PaymentLine.objects.filter(run=run).select_related("person", "township")
+    lines = (
+        PaymentLine.objects.filter(run=run)
+        .select_related("person", "township")
+        .order_by("township__code", "person__name", "person_id", "month", "kind")
+    )
     scope = township_scope(user)
-    return lines if scope is None else lines.filter(township_id=scope)
+    if scope is not None:
+        lines = lines.filter(township_id=scope)
+    return lines if township_id is None else lines.filter(township_id=township_id)
 
 
 def budget_list_for_user(user):
@@ -186,26 +193,39 @@ def _changed_amounts(run, previous, limit) -> dict:
     return {"changed": rows, "changed_count": count}
 
 
-def dynamic_management(*, user, program: Program, on: date, limit: int = 200) -> dict:
-    """People who qualify but are not enrolled, and enrolled people who no longer qualify, with reasons.
-    Two set-wise eligibility queries over the user's scope."""
+DYNAMIC_MISSING, DYNAMIC_EXCESS = "missing", "excess"
+
+
+def dynamic_management(
+    *, user, program: Program, on: date, township_id: int | None = None, view: str = "", limit: int = 200
+) -> dict:
+    """People who qualify but are not enrolled ("missing", 应享未享), and enrolled people who no longer qualify
+    ("excess", 应退未退), with reasons. `view` picks one half (empty: both); `township_id` narrows a county-wide
+    user to one township, while a township user always gets their own, whatever is asked.
+    Set-wise eligibility queries over the user's scope."""
+    scope = township_scope(user)
+    if scope is not None:
+        township_id = scope
     persons = person_list_for_user(user).filter(death_date__isnull=True, moved_out_date__isnull=True)
+    if township_id is not None:
+        persons = persons.filter(township_id=township_id)
     enrolled_ids = list(
         Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE, person__in=persons).values_list(
             "person_id", flat=True
         )
     )
-    result = {"program": program, "on": on, "limit": limit}
-    judged = eligibility_codes(program.code, enrolled_ids, on)
-    not_qualifying = {pid: codes for pid, (codes, _tier) in judged.items() if codes}
-    result["not_qualifying_count"] = len(not_qualifying)
-    shown = list(not_qualifying)[:limit]
-    names = persons.filter(pk__in=shown).select_related("township", "village").in_bulk()
-    result["not_qualifying"] = [
-        {"person": names[pid], "reasons": "、".join(reason_labels(not_qualifying[pid]))}
-        for pid in shown
-        if pid in names
-    ]
+    result = {
+        "program": program,
+        "on": on,
+        "limit": limit,
+        "township_id": township_id,
+        "show_missing": view != DYNAMIC_EXCESS,
+        "show_excess": view != DYNAMIC_MISSING,
+    }
+    if result["show_excess"]:
+        result.update(_no_longer_qualifying(program, enrolled_ids, persons, on, limit))
+    if not result["show_missing"]:
+        return result
     if program.automatic:
         result["automatic"] = True
         result["qualifying_count"] = 0
@@ -229,3 +249,18 @@ def dynamic_management(*, user, program: Program, on: date, limit: int = 200) ->
     tiers = {pid: judged[pid][1] for pid in shown}
     result["qualifying"] = [{"person": names[pid], "tier": tiers[pid]} for pid in shown if pid in names]
     return result
+
+
+def _no_longer_qualifying(program: Program, enrolled_ids: list[int], persons, on: date, limit: int) -> dict:
+    judged = eligibility_codes(program.code, enrolled_ids, on)
+    not_qualifying = {pid: codes for pid, (codes, _tier) in judged.items() if codes}
+    shown = list(not_qualifying)[:limit]
+    names = persons.filter(pk__in=shown).select_related("township", "village").in_bulk()
+    return {
+        "not_qualifying_count": len(not_qualifying),
+        "not_qualifying": [
+            {"person": names[pid], "reasons": "、".join(reason_labels(not_qualifying[pid]))}
+            for pid in shown
+            if pid in names
+        ],
+    }

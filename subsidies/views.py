@@ -17,7 +17,7 @@ from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, req
 
 from . import selectors
 from .exports import payment_sheet_export
-from .forms import ApplicationForm, BudgetForm, DynamicForm, RunCreateForm, StepForm
+from .forms import ApplicationForm, BudgetForm, DynamicForm, RunCreateForm, RunLineFilterForm, StepForm
 from .models import ApplicationStatus, RunStatus
 from .services import (
     application_decide,
@@ -130,11 +130,16 @@ def application_action(request, application_id: int):
 
 @require_perm(Perm.PROGRAM_VIEW)
 def dynamic_management(request):
-    form = DynamicForm(request.GET or None)
+    form = DynamicForm(request.GET or None, user=request.user)
     result = None
     if form.is_valid():
+        township = form.cleaned_data["township"]
         result = selectors.dynamic_management(
-            user=request.user, program=form.cleaned_data["program"], on=form.cleaned_data["on"]
+            user=request.user,
+            program=form.cleaned_data["program"],
+            on=form.cleaned_data["on"],
+            township_id=township.pk if township else None,
+            view=form.cleaned_data["view"],
         )
     return render(request, "subsidies/dynamic_management.html", {"form": form, "result": result})
 
@@ -181,6 +186,24 @@ def payment_run_detail(request, run_id: int):
     run = selectors.payment_run_get_for_user(request.user, run_id)
     computing = run.job is not None and not run.job.is_finished
     review = selectors.run_review(run) if run.computed_at and not computing else None
+    line_form = RunLineFilterForm(request.GET, user=request.user)
+    lines_page, query_string = None, ""
+    if review is not None:
+        if line_form.is_valid():
+            township = line_form.cleaned_data["township"]
+            lines = selectors.payment_line_list_for_user(
+                request.user, run, township_id=township.pk if township else None
+            )
+            query_string = f"township={township.pk}" if township else ""
+        else:
+            lines = selectors.payment_line_list_for_user(request.user, run).none()
+        lines_page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    approvable = (
+        run.status == RunStatus.DRAFT
+        and has_perm(request.user, Perm.PAYMENT_RUN_APPROVE)
+        and run.computed_at
+        and not computing
+    )
     return render(
         request,
         "subsidies/payment_run_detail.html",
@@ -188,12 +211,12 @@ def payment_run_detail(request, run_id: int):
             "run": run,
             "computing": computing,
             "review": review,
-            "townships": township_list_for_user(request.user),
-            "may_approve": run.status == RunStatus.DRAFT
-            and has_perm(request.user, Perm.PAYMENT_RUN_APPROVE)
-            and run.created_by_id != request.user.pk
-            and run.computed_at
-            and not computing,
+            "townships": line_form.fields["township"].queryset,
+            "line_form": line_form,
+            "page": lines_page,
+            "query_string": query_string,
+            "may_approve": approvable and run.created_by_id != request.user.pk,
+            "own_run": approvable and run.created_by_id == request.user.pk,
             "may_recompute": run.status == RunStatus.DRAFT and has_perm(request.user, Perm.PAYMENT_RUN_CREATE),
             "may_export": run.status == RunStatus.APPROVED and has_perm(request.user, Perm.PAYMENT_EXPORT),
         },

@@ -13,7 +13,11 @@ def roster_list_for_user(user):
     if not has_perm(user, Perm.ROSTER_ENROLLMENTS):
         rosters = rosters.exclude(kind=RosterKind.ENROLLMENTS)
     scope = township_scope(user)
-    return rosters if scope is None else rosters.filter(township_id=scope)
+    if scope is None:
+        return rosters
+    # A liaison sees their own township's uploads, not a county upload checked "as" their township: that file may
+    # hold rows (people) of other townships.
+    return rosters.filter(township_id=scope, uploaded_by__township_id=scope)
 
 
 def roster_get_for_user(user, roster_id: int) -> RosterImport:

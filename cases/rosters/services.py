@@ -32,14 +32,20 @@ def column_order(kind: str) -> list[str]:
     return S.PERSON_COLUMNS if kind == RosterKind.PERSONS else S.ENROLLMENT_COLUMNS
 
 
-def upload_township_for(user) -> Township | None:
-    """A liaison's uploads are for their township; county staff upload for any township."""
+def upload_township_for(user, requested: Township | None = None) -> Township | None:
+    """The township an upload is checked for (None = county-wide).
+
+    A liaison's uploads are always for their own township (asking for another is refused); county staff upload
+    county-wide or, like `import_roster --township CODE`, as the upload of the township they chose.
+    """
     scope = township_scope(user)
     if scope is None:
-        return None
+        return requested
     township = Township.objects.filter(pk=scope).first()
     if township is None:  # a township-bound user without a township uploads nothing, never county-wide
         raise PermissionDenied
+    if requested is not None and requested.pk != township.pk:
+        raise PermissionDenied(_("只能上传本乡镇（%(own)s）的花名册。") % {"own": township.name})
     return township
 
 
@@ -110,11 +116,17 @@ def _store_report(roster: RosterImport, report: RosterReport, *, status: str) ->
     )
 
 
-def roster_upload(*, kind: str, filename: str, content: bytes, acting_user) -> RosterImport:
-    """Keep the uploaded file and start its validation job."""
+def roster_upload(
+    *, kind: str, filename: str, content: bytes, acting_user, township: Township | None = None
+) -> RosterImport:
+    """Keep the uploaded file and start its validation job.
+
+    `township` (county staff only) makes it that township's upload, as the CLI's --township does: the roster's
+    township is what roster_check gets, so a row of another township is an error.
+    """
     from fedportal.jobs.services import job_create
 
-    township = upload_township_for(acting_user)
+    township = upload_township_for(acting_user, township)
     check_kind_allowed(kind=kind, user=acting_user, township=township)
     if len(content) > S.max_bytes():
         raise ValidationError(

@@ -9,9 +9,9 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllo
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cases.models import RosterKind, RosterStatus
+from cases.models import RosterKind, RosterStatus, Township
 from cases.selectors import township_list_for_user, village_list_for_user
-from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.accounts.permissions import Perm, has_perm, require_perm, township_scope
 from fedportal.jobs.progress import live_progress
 
 from . import services
@@ -36,7 +36,11 @@ def roster_list(request):
         upload = form.cleaned_data["file"]
         try:
             roster = services.roster_upload(
-                kind=form.cleaned_data["kind"], filename=upload.name, content=upload.read(), acting_user=request.user
+                kind=form.cleaned_data["kind"],
+                filename=upload.name,
+                content=upload.read(),
+                acting_user=request.user,
+                township=form.cleaned_data.get("township"),
             )
         except ValidationError as exc:
             form.add_error("file", exc)
@@ -64,11 +68,24 @@ def roster_template(request):
         raise Http404
     if kind == RosterKind.ENROLLMENTS and not has_perm(request.user, Perm.ROSTER_ENROLLMENTS):
         raise PermissionDenied
-    townships = list(township_list_for_user(request.user))
-    villages = list(village_list_for_user(request.user))
-    content = build_template(kind=kind, townships=townships, villages=villages)
+    townships = township_list_for_user(request.user)
+    villages = village_list_for_user(request.user)
+    chosen = _chosen_township(request.user, request.GET.get("township")) if kind == RosterKind.PERSONS else None
+    if chosen is not None:  # county staff picked a township: its villages only in the drop-down
+        townships, villages = townships.filter(pk=chosen.pk), villages.filter(township=chosen)
+    content = build_template(kind=kind, townships=list(townships), villages=list(villages))
     name = _("残疾人花名册模板") if kind == RosterKind.PERSONS else _("补贴对象花名册模板")
-    return _xlsx_response(content, f"{name}.xlsx")
+    return _xlsx_response(content, f"{name}-{chosen.name}.xlsx" if chosen else f"{name}.xlsx")
+
+
+def _chosen_township(user, value: str | None) -> Township | None:
+    """?township=ID of county staff (404 when unknown); township-bound users' templates are their township's anyway."""
+    if not value or township_scope(user) is not None:
+        return None
+    township = township_list_for_user(user).filter(pk=value).first() if value.isascii() and value.isdigit() else None
+    if township is None:
+        raise Http404
+    return township
 
 
 @require_perm(Perm.ROSTER_UPLOAD)

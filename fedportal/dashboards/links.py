@@ -77,8 +77,9 @@ def budget(*, year: int) -> str | None:
 
 
 def dynamic_management(*, program_code: str, view: str, township_id=None) -> str | None:
-    """view: "missing" (应享未享) or "excess" (应退未退); the subsidies page lists both for the user's scope."""
-    return url_for("subsidies:dynamic_management", {"program": program_code})
+    """view: "missing" (应享未享) or "excess" (应退未退); the subsidies page shows that half for the township
+    (a township user always sees their own)."""
+    return url_for("subsidies:dynamic_management", {"program": program_code, "view": view, "township": township_id})
 
 
 def rehab_needs(*, year: int, township_id=None, need_type: str | None = None) -> str | None:

@@ -1,18 +1,12 @@
 """Scheduled work of the dashboards app (Celery beat; see schedule.py)."""
 
 from celery import shared_task
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from fedportal.accounts.models import Role
+from fedportal.accounts.selectors import system_user
 
 from .models import ReportKind
 from .services import previous_month, report_request
-
-
-def system_user():
-    """Scheduled reports are filed as the first active administrator (the portal has no separate system account)."""
-    return get_user_model().objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
 
 
 @shared_task(name="fedportal.dashboards.monthly_subsidy_statement")

@@ -5,6 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fedportal.audit.models import SensitiveField
+from fedportal.audit.services import sensitive_access_record
+
 from .progress import live_progress
 from .selectors import job_get_for_user, job_list_for_user
 from .services import JobError, job_retry
@@ -33,6 +36,14 @@ def job_download(request, job_id: int):
     job = job_get_for_user(request.user, job_id)
     if not job.result_file:
         raise Http404
+    if job.params.get("reveal"):
+        # A file with full ID, phone or account numbers: every download is a view of them, whoever downloads.
+        sensitive_access_record(
+            user=request.user,
+            field=SensitiveField.EXPORT,
+            detail=_("下载任务 #%(job)s 的完整号码导出文件") % {"job": job.pk},
+            request=request,
+        )
     return FileResponse(
         job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
     )

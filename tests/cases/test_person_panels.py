@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 from django.urls import reverse
 
@@ -11,7 +13,10 @@ pytestmark = pytest.mark.django_db
 def registered_panel(monkeypatch, tmp_path, settings):
     monkeypatch.setattr(person_panels, "_PANELS", [])
     (tmp_path / "panel.html").write_text("<p data-testid='panel'>{{ person.name }}：{{ message }}</p>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assign a copy (never mutate in place): the assignment resets Django's template engines and is undone after.
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
+    settings.TEMPLATES = templates
 
     @register_person_panel(order=10)
     def enrollments(request, person):

@@ -86,3 +86,19 @@ def test_the_progress_component_polls_until_the_job_ends(celery_worker, client, 
         time.sleep(0.2)
     assert 'data-status="succeeded"' in body
     assert "hx-trigger" not in body
+
+
+@pytest.mark.django_db
+def test_downloading_a_full_number_file_is_logged_for_whoever_downloads(client, users):
+    from django.core.files.base import ContentFile
+
+    from fedportal.audit.models import SensitiveAccess
+
+    job = Job.objects.create(
+        kind="system.selftest", created_by=users[Role.CASEWORKER], status="succeeded", params={"reveal": True}
+    )
+    job.result_file.save("export.xlsx", ContentFile(b"x"))
+    client.force_login(users[Role.ADMIN])
+    response = client.get(reverse("jobs:job_download", args=[job.pk]))
+    assert response.status_code == 200
+    assert SensitiveAccess.objects.filter(user=users[Role.ADMIN], field="export").count() == 1

@@ -12,8 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import RosterImport, RosterKind, RosterStatus, Township
-from cases.rosters.services import check_kind_allowed, column_order, roster_apply, roster_check
-from fedportal.accounts.models import Role
+from cases.rosters.services import (
+    check_kind_allowed,
+    column_order,
+    roster_apply,
+    roster_check,
+    upload_township_for,
+)
+from fedportal.accounts.selectors import system_user
 
 
 class Command(BaseCommand):
@@ -41,8 +47,11 @@ class Command(BaseCommand):
             upload_township = Township.objects.filter(code=township).first()
             if upload_township is None:
                 raise CommandError(f"unknown township code: {township}")
-        elif acting_user is not None and acting_user.township_id and acting_user.role == Role.LIAISON:
-            upload_township = acting_user.township
+        if acting_user is not None:
+            try:
+                upload_township = upload_township_for(acting_user, upload_township)
+            except PermissionDenied as exc:
+                raise CommandError(str(exc) or "permission denied") from None
         try:
             check_kind_allowed(kind=kind, user=acting_user, township=upload_township)
         except PermissionDenied as exc:
@@ -76,7 +85,7 @@ class Command(BaseCommand):
 
     def _record(self, path, content, kind, township, acting_user, report, created, updated):
         """Keep the file and its counts like a browser upload; needs a user to own it."""
-        owner = acting_user or get_user_model().objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+        owner = acting_user or system_user()
         if owner is None:
             return
         roster = RosterImport(

@@ -1,0 +1,97 @@
+"""A monthly nursing run in headless Chromium with a real Celery worker: finance user A computes a draft and watches
+the progress bar, sees the review, may not approve their own run; finance user B approves it and downloads the
+payment sheet (XLSX)."""
+
+import re
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from fedportal.accounts.models import Role
+from subsidies.models import PaymentRun, RunStatus
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_finance_creates_reviews_and_a_colleague_approves_and_exports(
+    celery_worker, page, login, users, programs, make_user, make_holder, enroll, other_village
+):
+    # Two qualifying persons (一级 100 元, 二级 80 元, in two townships) and one enrolled person who no longer
+    # qualifies (三级): two lines, 180.00 元, one stop.
+    enroll(make_holder(grade=1, name="张一级"), "nursing", start=date(2026, 1, 1))
+    enroll(make_holder(grade=2, name="李二级", village_=other_village), "nursing", start=date(2026, 1, 1))
+    enroll(make_holder(grade=3, name="王三级"), "nursing", start=date(2026, 1, 1))
+    finance_a = users[Role.FINANCE]
+    finance_b = make_user(Role.FINANCE, "finance_b")
+
+    login(finance_a)
+    page.goto("/subsidies/runs/")
+    page.get_by_label("补贴项目").select_option(label="护理补贴")
+    page.get_by_label("所属期（YYYY-MM 或 YYYY）").fill("2026-01")
+    page.get_by_role("button", name="计算草稿").click()
+    page.wait_for_url(re.compile(r"/subsidies/runs/\d+/$"))
+    run = PaymentRun.objects.get()
+    detail_url = f"/subsidies/runs/{run.pk}/"
+
+    # The progress bar polls the worker's job and reloads the page when it is done.
+    page.locator(".job-progress[data-status=succeeded]").wait_for(timeout=60000)
+    page.get_by_role("table", name="按乡镇汇总").wait_for()  # after the reload
+    progress = page.get_by_role("progressbar", name="任务进度")
+    assert progress.get_attribute("aria-valuenow") == progress.get_attribute("aria-valuemax")
+    assert "发放：2 笔 / 180.00 元" in page.content()
+    assert "停发: 1 人" in page.content()
+    summary = page.get_by_role("table", name="按乡镇汇总")
+    assert [
+        c.strip() for c in summary.get_by_role("row", name=re.compile("莲塘镇")).locator("td").all_inner_texts()
+    ] == [
+        "莲塘镇",
+        "1",
+        "100.00",
+        "0.00",
+        "0.00",
+        "1",
+    ]
+    assert "向塘镇" in summary.inner_text()
+
+    # The creator gets no approve button but a clear notice; forcing the request is refused as well.
+    notice = page.get_by_test_id("own-run-notice")
+    assert "不能审批自己创建的批次" in notice.inner_text()
+    assert page.get_by_role("button", name="审批并锁定").count() == 0
+    page.evaluate(
+        """() => {
+            const form = document.querySelector('form[action$="/action/"]');
+            const action = document.createElement('input');
+            action.type = 'hidden'; action.name = 'action'; action.value = 'approve';
+            form.querySelector('button').remove();
+            form.appendChild(action);
+            form.submit();
+        }"""
+    )
+    page.get_by_role("alert").filter(has_text="制表人不能审批自己创建的批次").wait_for()
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT
+
+    # A colleague approves it and downloads the sheet.
+    page.context.clear_cookies()
+    login(finance_b)
+    page.goto(detail_url)
+    page.get_by_role("button", name="审批并锁定").click()
+    page.get_by_role("status").filter(has_text="批次已审批，已锁定。").wait_for()
+    run.refresh_from_db()
+    assert run.status == RunStatus.APPROVED and run.approved_by == finance_b
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="导出发放表 XLSX").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as file:  # Playwright's temporary file has no extension
+        workbook = load_workbook(BytesIO(file.read()), read_only=True)
+    assert workbook.sheetnames[0] == "发放明细"
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1 + 2 + 1  # header, two lines, 合计
+    assert rows[0][0] == "序号"
+    assert sorted(row[2] for row in rows[1:3]) == sorted(["张一级", "李二级"])
+    assert rows[-1][0] == "合计" and Decimal(str(rows[-1][8])) == Decimal("180.00")
