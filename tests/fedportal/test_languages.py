@@ -35,3 +35,5 @@ def test_every_catalog_entry_is_translated():
         e.splitlines()[-2:] for e in entries if e.rstrip().endswith('msgstr ""') and "msgid_plural" not in e
     ]
     assert not untranslated, untranslated[:5]
+    fuzzy = [e.splitlines()[-2:] for e in entries if "#, fuzzy" in e]
+    assert not fuzzy, fuzzy[:5]
