@@ -9,7 +9,7 @@ from cases.models import EducationStage, Township
 from cases.selectors import township_list_for_user
 from fedportal.accounts.permissions import township_scope
 
-from .models import Program
+from .models import Program, RunStatus
 from .selectors import DYNAMIC_EXCESS, DYNAMIC_MISSING
 
 
@@ -98,3 +98,24 @@ class BudgetForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     amount = forms.DecimalField(label=_("预算金额(元)"), max_digits=14, decimal_places=2, min_value=0)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
+class RunListFilterForm(forms.Form):
+    """Filters of the run list; the dashboards link here with program, period and status."""
+
+    program = forms.ModelChoiceField(
+        label=_("补贴项目"),
+        queryset=Program.objects.order_by("sort_order"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部项目"),
+    )
+    period = forms.RegexField(
+        label=_("所属期"),
+        regex=r"^\d{4}(-(0[1-9]|1[0-2]))?$",
+        required=False,
+        max_length=7,
+        help_text=_("YYYY-MM 或 YYYY"),
+        error_messages={"invalid": _("所属期格式应为 YYYY-MM 或 YYYY。")},
+    )
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态")), *RunStatus.choices], required=False)

@@ -57,6 +57,21 @@ def payment_run_list_for_user(user):
     return PaymentRun.objects.select_related("program", "created_by", "approved_by", "job")
 
 
+def payment_run_list_filtered(user, *, program=None, period: str = "", status: str = ""):
+    """The run list narrowed by program, period (`YYYY-MM` or `YYYY`, a prefix of the period) and status."""
+    runs = payment_run_list_for_user(user)
+    if program is not None:
+        runs = runs.filter(program=program)
+    if period:
+        year, _sep, month = period.partition("-")
+        runs = runs.filter(period__year=int(year))
+        if month:
+            runs = runs.filter(period__month=int(month))
+    if status:
+        runs = runs.filter(status=status)
+    return runs
+
+
 def payment_run_get_for_user(user, run_id: int) -> PaymentRun:
     run = payment_run_list_for_user(user).filter(pk=run_id).first()
     if run is None:

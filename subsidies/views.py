@@ -17,7 +17,15 @@ from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, req
 
 from . import selectors
 from .exports import payment_sheet_export
-from .forms import ApplicationForm, BudgetForm, DynamicForm, RunCreateForm, RunLineFilterForm, StepForm
+from .forms import (
+    ApplicationForm,
+    BudgetForm,
+    DynamicForm,
+    RunCreateForm,
+    RunLineFilterForm,
+    RunListFilterForm,
+    StepForm,
+)
 from .models import ApplicationStatus, RunStatus
 from .services import (
     application_decide,
@@ -146,15 +154,25 @@ def dynamic_management(request):
 
 @require_perm(Perm.PAYMENT_RUN_VIEW)
 def payment_run_list(request):
+    filters = RunListFilterForm(request.GET or None)
     runs = selectors.payment_run_list_for_user(request.user)
+    if filters.is_bound:
+        runs = (
+            selectors.payment_run_list_filtered(request.user, **filters.cleaned_data)
+            if filters.is_valid()
+            else runs.none()
+        )
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "subsidies/payment_run_list.html",
         {
             "page": page,
             "runs": page.object_list,
-            "query_string": "",
+            "filters": filters,
+            "query_string": query.urlencode(),
             "form": RunCreateForm(),
             "may_create": has_perm(request.user, Perm.PAYMENT_RUN_CREATE),
         },

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from fedportal.accounts.models import Role
 from fedportal.dashboards import links
 from fedportal.jobs.services import job_execute
 from subsidies import selectors
@@ -129,3 +130,33 @@ def test_run_detail_query_count_does_not_grow_with_lines(client, make_holder, en
     assert job_execute(run.job_id).status == "succeeded"
     assert run.lines.filter(township_id=other_village.township_id).count() > 4
     assert count() == before
+
+
+@pytest.mark.django_db
+def test_the_run_list_filters_by_program_period_and_status(client, programs, make_user):
+    from datetime import date
+
+    from subsidies.models import PaymentRun, RunStatus
+
+    finance = make_user(Role.FINANCE, "finance-list")
+    nursing, living = programs["nursing"], programs["living"]
+    jan = PaymentRun.objects.create(
+        program=nursing, period=date(2026, 1, 1), as_of=date(2026, 1, 1), created_by=finance, status=RunStatus.APPROVED
+    )
+    feb = PaymentRun.objects.create(
+        program=nursing, period=date(2026, 2, 1), as_of=date(2026, 2, 1), created_by=finance
+    )
+    other = PaymentRun.objects.create(
+        program=living, period=date(2026, 1, 1), as_of=date(2026, 1, 1), created_by=finance
+    )
+    client.force_login(finance)
+
+    def listed(**params):
+        response = client.get(reverse("subsidies:payment_run_list"), params)
+        return {run.pk for run in response.context["runs"]}
+
+    assert listed() == {jan.pk, feb.pk, other.pk}
+    assert listed(program="nursing") == {jan.pk, feb.pk}
+    assert listed(program="nursing", period="2026-01", status="approved") == {jan.pk}
+    assert listed(period="2026") == {jan.pk, feb.pk, other.pk}
+    assert listed(period="2026-13") == set()  # an invalid period shows the error, not everything
