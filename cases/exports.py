@@ -21,13 +21,13 @@ from certificates.models import Category, Certificate, CertificateStatus, Genera
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.spreadsheets import is_formula_like
 
 from .filters import PersonFilter
 from .idnumber import mask_account, mask_id_number, mask_phone
 from .models import PovertyStatus, Relation, Sex, Township
 from .selectors import person_list_for_user
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 CHUNK = 2000
 PROGRESS_EVERY = 5000  # rows between two progress reports of the export job
 EXPORT_JOB_KIND = "cases.person_export"
@@ -185,12 +185,7 @@ def person_export_xlsx(persons, *, reveal: bool = False, progress: Callable[[int
     sheet.append(person_export_headers())
     written = 0
     for row in person_export_rows(persons, reveal=reveal):
-        sheet.append(
-            [
-                _text_cell(sheet, value) if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
-                for value in row
-            ]
-        )
+        sheet.append([_text_cell(sheet, value) if is_formula_like(value) else value for value in row])
         written += 1
         if progress is not None and written % PROGRESS_EVERY == 0:
             progress(written)

@@ -17,16 +17,9 @@ from cases.idnumber import mask_id_number
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.spreadsheets import escape_formula
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK = 2000
-
-
-def safe_text(value: str) -> str:
-    """Neutralise a leading formula character (CSV/XLSX injection): a quote makes the cell plain text."""
-    if value and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _cell(sheet, value):
@@ -41,7 +34,7 @@ def _cell(sheet, value):
         elif isinstance(value, date):
             cell.number_format = "yyyy-mm-dd"
         return cell
-    cell = WriteOnlyCell(sheet, value=safe_text(str(value)))
+    cell = WriteOnlyCell(sheet, value=escape_formula(value))
     cell.data_type = "s"  # never let openpyxl guess a formula
     return cell
 

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.spreadsheets import escape_formula
 
 from .models import PaymentRun, RunStatus
 
@@ -25,7 +26,6 @@ SUMMARY_SHEET = "汇总"
 DETAIL_HEADER = ["序号", "乡镇(街道)", "姓名", "身份证号", "社保卡号", "开户银行", "项目", "所属期", "金额", "备注"]
 SUMMARY_HEADER = ["乡镇(街道)", "人数", "笔数", "当期金额", "补发金额", "金额"]
 MONEY_FORMAT = "0.00"
-_FORMULA_FIRST = frozenset("=+-@\t\r")
 
 _LINES_SQL = """
 SELECT t.code, t.name, p.name, p.id_number, p.social_security_card, p.bank_name, l.month, l.amount, l.kind, l.person_id
@@ -35,13 +35,6 @@ JOIN cases_township t ON t.id = l.township_id
 WHERE l.run_id = %s AND l.kind <> 'recovery' {township}
 ORDER BY t.code, p.name, l.person_id, l.month
 """
-
-
-def safe_text(value) -> str:
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    return "'" + text if text[:1] in _FORMULA_FIRST else text
 
 
 def run_lines(run: PaymentRun, *, township_id: int | None = None, chunk: int = 5000):
@@ -106,11 +99,11 @@ def write_payment_sheet(run: PaymentRun, target) -> dict:
         append(
             [
                 number,
-                safe_text(township),
-                safe_text(name),
+                escape_formula(township),
+                escape_formula(name),
                 id_number,  # 17 digits and a digit or X: the database's check constraint
-                safe_text(card),
-                safe_text(bank),
+                escape_formula(card),
+                escape_formula(bank),
                 program_name,
                 period,
                 cell,
@@ -130,7 +123,7 @@ def write_payment_sheet(run: PaymentRun, target) -> dict:
         all_backpay += backpay
         summary.append(
             [
-                safe_text(township),
+                escape_formula(township),
                 persons,
                 lines,
                 _money(summary, current),

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cases.models import RosterKind
+from fedportal.core.spreadsheets import is_formula_like
 
 from . import schema as S
 from .reader import RosterFileError, column_letter, read_roster
@@ -23,13 +24,12 @@ _HEADER_FONT = Font(bold=True)
 _REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 _ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
 _WARNING_FILL = PatternFill("solid", fgColor="FFE699")
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def safe_cell(cell, value):
     """Assign a value; text that Excel could run as a formula stays text."""
     cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if is_formula_like(value):
         cell.data_type = "s"
     return cell
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from fedportal.accounts.models import Role
 from fedportal.audit.models import SensitiveAccess
-from subsidies.exports import DETAIL_HEADER, payment_sheet_export, safe_text
+from subsidies.exports import DETAIL_HEADER, payment_sheet_export
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +77,3 @@ def test_pdf_per_township(approved_run, finance):
     run, _a, _b = approved_run
     pdf = payment_sheet_export(run=run, acting_user=finance, target=None, kind="pdf")
     assert pdf.startswith(b"%PDF")
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+86", "'+86"), ("-", "'-"), ("@x", "'@x"), ("张三", "张三"), (None, "")],
-)
-def test_safe_text(value, expected):
-    assert safe_text(value) == expected
