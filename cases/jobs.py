@@ -46,7 +46,5 @@ def export_persons(job, progress):
         output = person_export_xlsx(persons, reveal=reveal, progress=report)
     with output:
         suffix = "完整号码" if reveal else "脱敏"
-        job_attach_file(
-            job=job, filename=f"残疾人名单-{suffix}-{timezone.localdate():%Y%m%d}.xlsx", content=output.read()
-        )
+        job_attach_file(job=job, filename=f"残疾人名单-{suffix}-{timezone.localdate():%Y%m%d}.xlsx", content=output)
     return {"rows": written, "full_numbers": reveal}

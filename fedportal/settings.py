@@ -220,8 +220,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.refresh_multi_flags",
         "schedule": crontab(minute=10, hour=1),
     },
+    # Files of full-number exports are deleted after the retention below; the record of the export stays.
+    "jobs-purge-sensitive-files": {"task": "fedportal.purge_sensitive_files", "schedule": crontab(minute=20, hour=2)},
     **DASHBOARDS_BEAT_SCHEDULE,
 }
+SENSITIVE_FILE_RETENTION_DAYS = env.int("SENSITIVE_FILE_RETENTION_DAYS", default=7)
 
 # Audit events and sensitive-access records are never deleted by the portal (等保 asks for at least 6 months);
 # archiving old ones is an operations decision.

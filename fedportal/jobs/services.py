@@ -2,9 +2,10 @@
 
 import logging
 import traceback
+from datetime import timedelta
 
 import pghistory
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,8 +75,10 @@ def job_execute(job_id: int) -> Job | None:
     return job
 
 
-def job_attach_file(*, job: Job, filename: str, content: bytes) -> None:
-    job.result_file.save(filename, ContentFile(content), save=False)
+def job_attach_file(*, job: Job, filename: str, content) -> None:
+    """Store a job's result file; `content` is bytes or an open binary file (copied in chunks, never all in memory)."""
+    stored = ContentFile(content) if isinstance(content, bytes) else File(content)
+    job.result_file.save(filename, stored, save=False)
     Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
 
 
@@ -100,3 +103,15 @@ def _finish(
         error=job.error,
     )
     clear_progress(job.pk)
+
+
+def job_purge_sensitive_files(*, older_than_days: int) -> int:
+    """Delete the files of full-number exports older than the retention: collect what the work needs, keep it no
+    longer than needed. The job rows (who exported what, when) stay."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    purged = 0
+    for job in Job.objects.filter(params__reveal=True, finished_at__lt=cutoff).exclude(result_file=""):
+        job.result_file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(result_file="", message=_("完整号码文件已按保留期限删除"))
+        purged += 1
+    return purged

@@ -1,6 +1,7 @@
 from celery import shared_task
+from django.conf import settings
 
-from .services import job_execute
+from .services import job_execute, job_purge_sensitive_files
 
 
 @shared_task(name="fedportal.run_job", acks_late=True)
@@ -10,3 +11,8 @@ def run_job(job_id: int) -> dict:
     if job is None:
         return {"job": job_id, "status": "missing"}
     return {"job": job.pk, "status": job.status, "result": job.result}
+
+
+@shared_task(name="fedportal.purge_sensitive_files")
+def purge_sensitive_files() -> dict:
+    return {"purged": job_purge_sensitive_files(older_than_days=settings.SENSITIVE_FILE_RETENTION_DAYS)}

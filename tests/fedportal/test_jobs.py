@@ -102,3 +102,29 @@ def test_downloading_a_full_number_file_is_logged_for_whoever_downloads(client, 
     response = client.get(reverse("jobs:job_download", args=[job.pk]))
     assert response.status_code == 200
     assert SensitiveAccess.objects.filter(user=users[Role.ADMIN], field="export").count() == 1
+
+
+@pytest.mark.django_db
+def test_full_number_files_are_deleted_after_the_retention(users):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from fedportal.jobs.services import job_purge_sensitive_files
+
+    def finished_job(days_ago, reveal):
+        job = Job.objects.create(
+            kind="system.selftest",
+            created_by=users[Role.CASEWORKER],
+            status="succeeded",
+            params={"reveal": reveal},
+            finished_at=timezone.now() - timedelta(days=days_ago),
+        )
+        job.result_file.save("export.xlsx", ContentFile(b"x"))
+        return job
+
+    old_full, new_full, old_masked = finished_job(10, True), finished_job(1, True), finished_job(10, False)
+    assert job_purge_sensitive_files(older_than_days=7) == 1
+    old_full.refresh_from_db(), new_full.refresh_from_db(), old_masked.refresh_from_db()
+    assert not old_full.result_file and new_full.result_file and old_masked.result_file
