@@ -117,11 +117,11 @@ def _enqueue(run: PaymentRun, acting_user) -> PaymentRun:
     return run
 
 
-def _pause(seconds_env: str = "FEDPORTAL_PAYMENT_RUN_STEP_DELAY") -> None:
+def _pause(milliseconds_env: str = "FEDPORTAL_PAYMENT_RUN_STEP_DELAY_MS") -> None:
     # Test hook: lets the worker-kill test catch a run in the middle of its transaction. Unset in production.
-    delay = float(os.environ.get(seconds_env) or 0)
-    if delay:
-        time.sleep(delay)
+    delay_ms = int(os.environ.get(milliseconds_env) or 0)
+    if delay_ms:
+        time.sleep(delay_ms / 1000)
 
 
 _PAID = """

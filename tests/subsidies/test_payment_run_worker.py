@@ -48,7 +48,7 @@ def test_kill_mid_run_then_restart(
     payment_run_discard(run=reference, acting_user=finance)
 
     # A slow worker (a pause between the steps of its one transaction), killed once lines have been inserted.
-    monkeypatch.setenv("FEDPORTAL_PAYMENT_RUN_STEP_DELAY", "2")
+    monkeypatch.setenv("FEDPORTAL_PAYMENT_RUN_STEP_DELAY_MS", "2000")
     worker = celery_worker_factory()
     run = payment_run_create(program=nursing, period=period, acting_user=finance)
     job = Job.objects.get(pk=run.job_id)
@@ -63,7 +63,7 @@ def test_kill_mid_run_then_restart(
     assert run.computed_at is None and run.lines_count == 0
 
     # Restart: a new worker, the run computed again.
-    monkeypatch.delenv("FEDPORTAL_PAYMENT_RUN_STEP_DELAY")
+    monkeypatch.delenv("FEDPORTAL_PAYMENT_RUN_STEP_DELAY_MS")
     worker2 = celery_worker_factory()
     try:
         run = payment_run_recompute(run=run, acting_user=finance)
