@@ -3,6 +3,7 @@ so the township scope of a liaison is enforced in one place."""
 
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Prefetch, Q, When
 from django.http import Http404
 
@@ -56,9 +57,20 @@ def household_get_for_user(user, household_id: int) -> Household:
     return household
 
 
-def user_may_edit_person(user, person: Person) -> bool:
+def person_in_scope(user, person: Person) -> bool:
+    """Whether `person` lies in the user's township scope (always true for county-wide users)."""
     scope = township_scope(user)
-    return has_perm(user, Perm.PERSON_EDIT) and (scope is None or person.township_id == scope)
+    return scope is None or person.township_id == scope
+
+
+def ensure_person_in_scope(user, person: Person) -> None:
+    """For services: defence in depth behind the views' access functions; a township user writes only there."""
+    if not person_in_scope(user, person):
+        raise PermissionDenied
+
+
+def user_may_edit_person(user, person: Person) -> bool:
+    return has_perm(user, Perm.PERSON_EDIT) and person_in_scope(user, person)
 
 
 # --- Search, lists and the person page -------------------------------------------------------------------------

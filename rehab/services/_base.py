@@ -3,10 +3,6 @@
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-
-from fedportal.accounts.permissions import township_scope
-
 from ..models import (
     ProviderKind,
     ServiceType,
@@ -24,13 +20,6 @@ PROVIDER_KINDS_FOR_SERVICE = {
     ServiceType.HOME_CARE: {ProviderKind.HOME_CARE},
     ServiceType.ACCESSIBILITY: {ProviderKind.CONTRACTOR},
 }
-
-
-def _check_scope(acting_user, person) -> None:
-    """Defence in depth behind the views' access functions: a township user writes only for their township."""
-    scope = township_scope(acting_user)
-    if scope is not None and person.township_id != scope:
-        raise PermissionDenied
 
 
 def _add_years(day: date, years: int) -> date:

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases.selectors import ensure_person_in_scope
+
 from ..models import (
     Need,
     NeedSource,
@@ -18,7 +20,6 @@ from ..models import (
     SurveyRound,
     SurveyRoundStatus,
 )
-from ._base import _check_scope
 from .providers import _price, provider_check_assignable
 
 
@@ -33,7 +34,7 @@ def need_create(
     survey_record: SurveyRecord | None = None,
     acting_user,
 ) -> Need:
-    _check_scope(acting_user, person)
+    ensure_person_in_scope(acting_user, person)
     if need_type == ServiceType.DEVICE and not device_type:
         raise ValidationError({"device_type": _("辅助器具需求请选择辅具类型。")})
     if need_type != ServiceType.DEVICE:
@@ -54,7 +55,7 @@ def need_create(
 
 
 def need_cancel(*, need: Need, acting_user) -> Need:
-    _check_scope(acting_user, need.person)
+    ensure_person_in_scope(acting_user, need.person)
     if need.status == NeedStatus.MET:
         raise ValidationError(_("需求已满足，不能取消。"))
     need.status = NeedStatus.CANCELLED
@@ -105,7 +106,7 @@ def service_record_create(
     **origin,
 ) -> ServiceRecord:
     """Record one delivered service (training, surgery, family doctor, medication subsidy, or one from a workflow)."""
-    _check_scope(acting_user, person)
+    ensure_person_in_scope(acting_user, person)
     _check_need(need, person, service_type)
     item = None
     if provider is not None:
@@ -174,7 +175,7 @@ def survey_record_save(
     acting_user,
 ) -> tuple[SurveyRecord, list[Need]]:
     """Record (or correct) this year's visit of one person; each newly needed service becomes a Need (source survey)."""
-    _check_scope(acting_user, person)
+    ensure_person_in_scope(acting_user, person)
     if survey_round.status != SurveyRoundStatus.OPEN:
         raise ValidationError(_("本轮调查已结束，不能再录入。"))
     if not survey_round.start_date <= visited_on <= survey_round.end_date:

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from cases.selectors import ensure_person_in_scope
+from fedportal.accounts.permissions import Perm, has_perm
 
 from ..models import (
     Application,
@@ -29,12 +30,6 @@ def application_eligibility(application: Application, on: date | None = None) ->
     ]
 
 
-def _check_scope(user, person) -> None:
-    scope = township_scope(user)
-    if scope is not None and person.township_id != scope:
-        raise PermissionDenied
-
-
 def application_submit(
     *,
     person,
@@ -50,7 +45,7 @@ def application_submit(
 ) -> Application:
     if not has_perm(acting_user, Perm.APPLICATION_ENTER):
         raise PermissionDenied
-    _check_scope(acting_user, person)
+    ensure_person_in_scope(acting_user, person)
     if not program.accepts_applications:
         raise ValidationError(_("该项目自动认定，无需申请。"))
     if applied_on > timezone.localdate():
@@ -94,7 +89,7 @@ def application_township_check(
 ) -> Application:
     if not has_perm(acting_user, Perm.APPLICATION_TOWNSHIP_CHECK):
         raise PermissionDenied
-    _check_scope(acting_user, application.person)
+    ensure_person_in_scope(acting_user, application.person)
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("program", "person").get(pk=application.pk)
         if application.status != ApplicationStatus.SUBMITTED:
