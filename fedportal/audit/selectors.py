@@ -27,6 +27,14 @@ def audit_event_list(
     return events.order_by("-pgh_created_at")
 
 
+def user_names_for_events(events) -> dict:
+    """Display names of the users in a page of events, in one query (the context keeps only the user id)."""
+    from django.contrib.auth import get_user_model
+
+    ids = {event.pgh_context.get("user") for event in events if event.pgh_context and event.pgh_context.get("user")}
+    return {user.pk: user.display_name for user in get_user_model().objects.filter(pk__in=ids)}
+
+
 def sensitive_access_list(*, person=None, user_id: int | None = None, date_from=None, date_to=None):
     accesses = SensitiveAccess.objects.select_related("user", "person")
     if person is not None:

@@ -6,7 +6,7 @@ from cases.models import Person
 from fedportal.accounts.permissions import Perm, require_perm
 
 from .forms import AuditFilterForm
-from .selectors import audit_event_list, sensitive_access_list
+from .selectors import audit_event_list, sensitive_access_list, user_names_for_events
 
 
 def _filters(request):
@@ -33,7 +33,13 @@ def event_list(request):
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "person_missing": person_missing, "query_string": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "user_names": user_names_for_events(page.object_list),
+            "person_missing": person_missing,
+            "query_string": query.urlencode(),
+        },
     )
 
 

@@ -62,3 +62,18 @@ def test_audit_page_for_administrators(client, users, village):
     assert "王五" in response.content.decode()
     client.force_login(users[Role.CASEWORKER])
     assert client.get(reverse("audit:event_list")).status_code == 403
+
+
+def test_audit_page_queries_do_not_grow_with_rows(client, users, village, django_assert_max_num_queries):
+    for index in range(3):
+        with pghistory.context(user=users[Role.CASEWORKER].pk):
+            PersonFactory(village=village, township=village.township, name=f"甲{index}")
+    client.force_login(users[Role.ADMIN])
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("audit:event_list"))
+    for index in range(20):
+        with pghistory.context(user=users[Role.REVIEWER].pk):
+            PersonFactory(village=village, township=village.township, name=f"乙{index}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(reverse("audit:event_list")).content.decode()
+    assert users[Role.REVIEWER].display_name in body

@@ -1,10 +1,11 @@
 from django import template
 from django.apps import apps
-from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
-_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
+_LABELS = {"insert": gettext_lazy("新增"), "update": gettext_lazy("修改"), "delete": gettext_lazy("删除")}
 
 
 @register.filter
@@ -21,11 +22,11 @@ def model_verbose_name(model_label: str) -> str:
 
 
 @register.simple_tag
-def audit_username(user_id) -> str:
+def audit_username(user_names: dict, user_id) -> str:
+    """The acting user's name from the page's lookup (`user_names_for_events`), without a query per row."""
     if not user_id:
-        return "系统"
-    user = get_user_model().objects.filter(pk=user_id).only("username", "first_name", "last_name").first()
-    return user.display_name if user else f"#{user_id}"
+        return _("系统")
+    return user_names.get(user_id, f"#{user_id}")
 
 
 @register.filter
