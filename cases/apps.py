@@ -8,4 +8,5 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import jobs  # noqa: F401 - registers the cases.person_export job handler
+        from .comparison import jobs as comparison_jobs  # noqa: F401 - registers comparison.compare / .apply
         from .rosters import jobs as roster_jobs  # noqa: F401 - registers the roster.validate / roster.import handlers

@@ -260,3 +260,15 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# Agency comparison (数据比对) lives in its own package; its models are part of this app.
+from .comparison.models import (  # noqa: E402, F401
+    Comparison,
+    ComparisonFinding,
+    ComparisonKind,
+    ComparisonOrigin,
+    ComparisonStatus,
+    FindingKind,
+    FindingOutcome,
+)

@@ -21,4 +21,6 @@ urlpatterns = [
     path("households/<int:pk>/head/", views.household_set_head, name="household_set_head"),
     # Roster upload and import (township liaisons and county staff).
     path("rosters/", include("cases.roster_urls")),
+    # Agency comparison (数据比对): county staff upload and apply; liaisons see their township's findings.
+    path("comparisons/", include("cases.comparison_urls")),
 ]

@@ -8,6 +8,7 @@ class SubsidiesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            comparison,  # noqa: F401 - registers the money effects and the 应补尽补 panel of agency comparisons
             jobs,  # noqa: F401 - registers the job handlers
             panels,  # noqa: F401 - registers the person-page panel
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import comparison_views, views
 
 app_name = "subsidies"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("runs/<int:run_id>/action/", views.payment_run_action, name="payment_run_action"),
     path("runs/<int:run_id>/export/", views.payment_run_export, name="payment_run_export"),
     path("budgets/", views.budget_list, name="budget_list"),
+    path(
+        "comparisons/<int:comparison_id>/candidates/<int:person_id>/apply/",
+        comparison_views.comparison_candidate_apply,
+        name="comparison_candidate_apply",
+    ),
 ]

@@ -300,6 +300,36 @@ def person_mark_moved_out(*, person: Person, moved_out_date: date, acting_user, 
     return person
 
 
+@transaction.atomic
+def person_death_date_correct(*, person: Person, death_date: date, acting_user) -> Person:
+    """Correct a recorded death date (an agency's list is the authority on it); the cancelled certificate stays so."""
+    if not person.death_date:
+        raise ValidationError(_("此人未登记死亡，请先登记死亡。"))
+    if death_date > timezone.localdate():
+        raise ValidationError({"death_date": _("死亡日期不能晚于今天。")})
+    if death_date < person.birth_date:
+        raise ValidationError({"death_date": _("死亡日期不能早于出生日期。")})
+    Person.objects.filter(pk=person.pk).update(
+        death_date=death_date, version=F("version") + 1, updated_at=timezone.now()
+    )
+    person.refresh_from_db()
+    return person
+
+
+@transaction.atomic
+def person_moved_out_date_correct(*, person: Person, moved_out_date: date, acting_user) -> Person:
+    """Correct a recorded 户籍 move-out date (the 公安 list is the authority on it)."""
+    if not person.moved_out_date:
+        raise ValidationError(_("此人未登记户籍迁出，请先登记迁出。"))
+    if moved_out_date > timezone.localdate():
+        raise ValidationError({"moved_out_date": _("迁出日期不能晚于今天。")})
+    Person.objects.filter(pk=person.pk).update(
+        moved_out_date=moved_out_date, version=F("version") + 1, updated_at=timezone.now()
+    )
+    person.refresh_from_db()
+    return person
+
+
 def person_note_add(*, person: Person, text: str, acting_user) -> PersonNote:
     text = (text or "").strip()
     if not text:
@@ -315,8 +345,10 @@ __all__ = [
     "Relation",
     "StalePersonError",
     "person_create",
+    "person_death_date_correct",
     "person_mark_deceased",
     "person_mark_moved_out",
+    "person_moved_out_date_correct",
     "person_note_add",
     "person_register",
     "person_update",

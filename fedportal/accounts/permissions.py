@@ -21,6 +21,9 @@ class Perm(StrEnum):
     CERTIFICATE_REVIEW = "certificate.review"
     ROSTER_UPLOAD = "roster.upload"
     ROSTER_ENROLLMENTS = "roster.enrollments"  # migrating beneficiaries: county staff only
+    COMPARISON_VIEW = "comparison.view"  # agency comparisons; a liaison sees their township's findings only
+    COMPARISON_UPLOAD = "comparison.upload"
+    COMPARISON_APPLY = "comparison.apply"  # never the comparison one uploaded oneself (web)
     APPLICATION_ENTER = "application.enter"
     APPLICATION_TOWNSHIP_CHECK = "application.township_check"
     APPLICATION_REVIEW = "application.review"
@@ -48,6 +51,9 @@ _COUNTY_CASEWORK = {
     Perm.CERTIFICATE_EDIT,
     Perm.ROSTER_UPLOAD,
     Perm.ROSTER_ENROLLMENTS,
+    Perm.COMPARISON_VIEW,
+    Perm.COMPARISON_UPLOAD,
+    Perm.COMPARISON_APPLY,
     Perm.APPLICATION_ENTER,
     Perm.APPLICATION_TOWNSHIP_CHECK,
     Perm.PROGRAM_VIEW,
@@ -67,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PERSON_REVEAL,
             Perm.PERSON_EXPORT,
             Perm.ROSTER_UPLOAD,
+            Perm.COMPARISON_VIEW,
             Perm.APPLICATION_ENTER,
             Perm.APPLICATION_TOWNSHIP_CHECK,
             Perm.PROGRAM_VIEW,

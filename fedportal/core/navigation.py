@@ -27,6 +27,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("花名册导入"), "cases:roster_list", Perm.ROSTER_UPLOAD, "file-earmark-spreadsheet", _("下载模板、上传花名册")
     ),
     NavItem(
+        _("数据比对"),
+        "cases:comparison_list",
+        Perm.COMPARISON_VIEW,
+        "arrow-repeat",
+        _("与公安、民政、人社名单比对"),
+    ),
+    NavItem(
         _("补贴申请"), "subsidies:application_list", Perm.APPLICATION_ENTER, "journal-check", _("录入和审核补贴申请")
     ),
     NavItem(
