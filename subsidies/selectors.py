@@ -221,11 +221,13 @@ def dynamic_management(
     scope = township_scope(user)
     if scope is not None:
         township_id = scope
-    persons = person_list_for_user(user).filter(death_date__isnull=True, moved_out_date__isnull=True)
+    scoped = person_list_for_user(user)
     if township_id is not None:
-        persons = persons.filter(township_id=township_id)
+        scoped = scoped.filter(township_id=township_id)
+    persons = scoped.filter(death_date__isnull=True, moved_out_date__isnull=True)
+    # Enrolled people who died or moved out are the first to stop (应退尽退): they stay in the "excess" half.
     enrolled_ids = list(
-        Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE, person__in=persons).values_list(
+        Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE, person__in=scoped).values_list(
             "person_id", flat=True
         )
     )
@@ -238,7 +240,7 @@ def dynamic_management(
         "show_excess": view != DYNAMIC_MISSING,
     }
     if result["show_excess"]:
-        result.update(_no_longer_qualifying(program, enrolled_ids, persons, on, limit))
+        result.update(_no_longer_qualifying(program, enrolled_ids, scoped, on, limit))
     if not result["show_missing"]:
         return result
     if program.automatic:
@@ -250,7 +252,7 @@ def dynamic_management(
     holders = Certificate.objects.filter(issue_date__lte=on, expiry_date__gte=on).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=on)
     )
-    candidates = persons.exclude(pk__in=enrolled_ids)
+    candidates = persons.exclude(pk__in=enrolled_ids)  # the living only: a dead person qualifies for nothing
     if program.code == "education":
         candidates = candidates.exclude(education_stage__in=["none", "preschool"])
     else:
