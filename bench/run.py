@@ -1,11 +1,12 @@
 """`make bench`: every benchmark of the issues, each on a scratch database of the server in DATABASE_URL.
 
-    .venv/bin/python bench/run.py [--only county,roster,payments] [--quick]
+    .venv/bin/python bench/run.py [--only county,roster,payments,comparison] [--quick]
 
 - county   : seed_demo --persons 200000 once, then bench/dashboard.py (dashboard warm/cold, yearly report) and
              bench/registry.py (search, person page, list query counts) on that county;
 - roster   : bench/roster.py, a 20,000-row persons roster against django-import-export and the calamine+COPY floor;
 - payments : bench/payments.py, a monthly nursing run over 200,000 enrolled persons and its 200,000-line sheet.
+- comparison: bench/comparison.py, a 20,000-row poverty roll against 200,000 persons, 2,000 findings applied.
 --quick uses 20,000 persons, 5,000 roster rows and skips django-import-export's slow default mode: a smoke run.
 The figures are printed by each script; nothing here asserts a time.
 """
@@ -52,7 +53,7 @@ def run(title: str, command: list[str], database_url: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="county,roster,payments")
+    parser.add_argument("--only", default="county,roster,payments,comparison")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL")
@@ -88,6 +89,11 @@ def main() -> int:
         url = scratch_url(base_url, f"bench_payments_{persons}", fresh=False)
         run("migrate", [PYTHON, "manage.py", "migrate", "-v0"], url)
         run("payments", [PYTHON, "bench/payments.py", "--persons", persons], url)
+
+    if "comparison" in only:
+        url = scratch_url(base_url, "bench_comparison", fresh=True)
+        roll = "2000" if args.quick else "20000"
+        run("comparison", [PYTHON, "bench/comparison.py", "--persons", persons, "--roll", roll], url)
     return 0
 
 
