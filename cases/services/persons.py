@@ -220,8 +220,8 @@ def poverty_status_set(
     """
     if status not in PovertyStatus.values:
         raise ValidationError({"status": _("请选择低保状态。")})
-    Person.objects.select_for_update().filter(pk=person.pk).first()
-    current = PovertyRecord.objects.filter(person=person, end_date__isnull=True).first()
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").get()
+    current = PovertyRecord.objects.filter(person=person, end_date__isnull=True).order_by().first()
     if current is not None:
         if start_date <= current.start_date:
             raise ValidationError(
@@ -243,7 +243,9 @@ def poverty_status_set(
     record = None
     if status != PovertyStatus.NONE:
         record = PovertyRecord(person=person, status=status, start_date=start_date, source=source)
-        record.full_clean()
+        # The rules that involve other rows (one open record, no overlap) were checked above under the person's lock,
+        # and the database holds them as constraints: field checks only here, no query per constraint.
+        record.full_clean(validate_constraints=False, validate_unique=False)
         record.save()
     Person.objects.filter(pk=person.pk).update(poverty_status=status, updated_at=timezone.now())
     person.poverty_status = status
