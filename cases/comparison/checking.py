@@ -231,6 +231,8 @@ def comparison_check(*, content: bytes, kind: str, as_of: date, today: date, pro
         _moves(report, matched)
     elif kind == ComparisonKind.POVERTY:
         _poverty(report, matched, as_of, {row.id_number for row in rows} | _ids_of_bad_rows(sheet, report))
+    elif kind == ComparisonKind.INJURY:
+        _injury(report, matched, as_of)
     if progress:
         progress(len(sheet.rows), len(sheet.rows), _("比对完成"))
     return report
@@ -322,3 +324,36 @@ def _poverty(report: ComparisonReport, matched, as_of: date, carried_ids: set[st
         day = start_after_open(person["pk"], as_of, notes)
         change = {"date": day.isoformat(), "status": PovertyStatus.NONE, "registry_status": person["poverty_status"]}
         report.findings.append(_finding(FindingKind.POVERTY_END, person, None, change, notes))
+
+
+def _injury(report: ComparisonReport, matched, as_of: date) -> None:
+    """人社's work-injury care allowances, recorded as dated exclusions (kind work_injury): a period the registry does
+    not hold starts one (with its end when the list has one); a list end for a period the registry holds open ends it.
+    A period the registry already holds, whatever its dates, is left to the caseworker."""
+    from cases.models import ExclusionKind, PersonExclusion
+
+    periods: dict[int, list] = {}
+    ids = [person["pk"] for _row, person in matched]
+    for start in range(0, len(ids), CHUNK):
+        for exclusion in PersonExclusion.objects.filter(
+            person_id__in=ids[start : start + CHUNK], kind=ExclusionKind.WORK_INJURY
+        ).only("pk", "person_id", "start_date", "end_date"):
+            periods.setdefault(exclusion.person_id, []).append(exclusion)
+    for row, person in matched:
+        start, end = row.values[S.C_START], row.values.get(S.C_END)
+        held = periods.get(person["pk"], [])
+        notes = _name_note(row, person)
+        opened = next((p for p in held if p.end_date is None), None)
+        if opened is not None:
+            if end is not None and end >= opened.start_date:
+                notes["registry_date"] = opened.start_date.isoformat()
+                change = {"date": end.isoformat(), "exclusion": opened.pk}
+                report.findings.append(_finding(FindingKind.INJURY_END, person, row, change, notes))
+            continue
+        last = end or as_of
+        if any(p.start_date <= last and (p.end_date is None or p.end_date >= start) for p in held):
+            continue  # the registry already holds (part of) this period
+        change = {"date": start.isoformat()}
+        if end is not None:
+            change["end"] = end.isoformat()
+        report.findings.append(_finding(FindingKind.INJURY_START, person, row, change, notes))

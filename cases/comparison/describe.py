@@ -25,8 +25,10 @@ def registry_value(kind: str, change: dict, notes: dict) -> str:
         return _("已登记死亡 %(date)s") % {"date": recorded} if recorded else _("未登记死亡")
     if kind == FindingKind.MOVE:
         return _("已登记迁出 %(date)s") % {"date": recorded} if recorded else _("户籍在本县")
-    if kind in (FindingKind.INJURY_START, FindingKind.INJURY_END):
-        return _("领取中") if kind == FindingKind.INJURY_END else _("未登记")
+    if kind == FindingKind.INJURY_END:
+        return _("领取中，自 %(date)s 起") % {"date": recorded} if recorded else _("领取中")
+    if kind == FindingKind.INJURY_START:
+        return _("未登记")
     return _status(change.get("registry_status", ""))
 
 
@@ -46,9 +48,11 @@ def list_value(kind: str, change: dict, notes: dict) -> str:
     if kind in (FindingKind.POVERTY_START, FindingKind.POVERTY_CHANGE):
         return _("%(status)s，自 %(date)s 起") % {"status": _status(change.get("status", "")), "date": day}
     if kind == FindingKind.INJURY_START:
+        if change.get("end"):
+            return _("领取，%(start)s 至 %(end)s") % {"start": day, "end": change["end"]}
         return _("领取，自 %(date)s 起") % {"date": day}
     if kind == FindingKind.INJURY_END:
-        return _("自 %(date)s 起终止") % {"date": day}
+        return _("领取至 %(date)s") % {"date": day}
     return day
 
 

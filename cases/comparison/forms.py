@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ComparisonKind
+from .schema import available_kinds
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ComparisonUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("名单类型"), choices=ComparisonKind.choices)
+    kind = forms.ChoiceField(label=_("名单类型"), choices=available_kinds)
     source = forms.CharField(
         label=_("名单来源"),
         max_length=100,

@@ -1,5 +1,6 @@
 """The agency lists' columns (CONTRACT.md, `compare_import`): first sheet, header row, column order free."""
 
+from cases import models as registry
 from cases.models import PovertyStatus
 
 from .models import ComparisonKind
@@ -41,3 +42,13 @@ EXAMPLES = {
     ],
     ComparisonKind.INJURY: [["360121197011210013", "张三", "2025-03-01", ""]],
 }
+
+
+def injury_supported() -> bool:
+    """Work-injury care allowances are recorded as dated exclusions (PersonExclusion, kind work_injury); the injury
+    list is offered only where the registry has them."""
+    return hasattr(registry, "PersonExclusion")
+
+
+def available_kinds() -> list[tuple[str, str]]:
+    return [(k.value, k.label) for k in ComparisonKind if k != ComparisonKind.INJURY or injury_supported()]

@@ -39,6 +39,7 @@ from .models import (
     FindingOutcome,
 )
 from .reading import read_list  # noqa: F401 - the bounded reader is the only way in
+from .schema import injury_supported
 from .workbooks import build_result
 
 COMPARE_JOB = "comparison.compare"
@@ -75,6 +76,8 @@ def comparison_upload(
     _require(acting_user, Perm.COMPARISON_UPLOAD)
     if kind not in ComparisonKind.values:
         raise ValidationError(_("未知的名单类型。"))
+    if kind == ComparisonKind.INJURY and not injury_supported():
+        raise ValidationError(_("工伤保险生活护理费名单的比对需要“暂停/排除享受记录”，本系统尚未启用。"))
     source = (source or "").strip()
     if not source:
         raise ValidationError({"source": _("请填写名单来源，例如“县公安局 2026 年 11 月死亡名单”。")})
@@ -148,6 +151,24 @@ def _apply_finding(*, kind: str, change: dict, notes: dict, person: Person, acti
         poverty_status_set(
             person=person, status=change["status"], start_date=day, source=source, acting_user=acting_user
         )
+    elif kind == FindingKind.INJURY_START and injury_supported():
+        from cases.models import ExclusionKind
+        from cases.services import exclusion_record
+
+        exclusion_record(
+            person=person,
+            kind=ExclusionKind.WORK_INJURY,
+            start_date=day,
+            end_date=date.fromisoformat(change["end"]) if change.get("end") else None,
+            source=source,
+            acting_user=acting_user,
+        )
+    elif kind == FindingKind.INJURY_END and injury_supported():
+        from cases.models import PersonExclusion
+        from cases.services import exclusion_end
+
+        exclusion = PersonExclusion.objects.get(pk=change["exclusion"], person=person)
+        exclusion_end(exclusion=exclusion, end_date=day, source=source, acting_user=acting_user)
     else:
         raise ValidationError(_("此类差异暂不能自动应用。"))
 
@@ -157,7 +178,7 @@ def _effective_day(kind: str, change: dict) -> date:
     from datetime import timedelta
 
     day = date.fromisoformat(change["date"])
-    if kind == FindingKind.DEATH:
+    if kind in (FindingKind.DEATH, FindingKind.INJURY_END):
         return day + timedelta(days=1)
     return day
 

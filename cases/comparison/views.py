@@ -18,6 +18,7 @@ from . import describe, services
 from .forms import ComparisonUploadForm, DeselectForm
 from .hooks import comparison_panels
 from .models import ComparisonKind, ComparisonOrigin, ComparisonStatus, FindingKind
+from .schema import available_kinds
 from .selectors import (
     comparison_get_for_user,
     comparison_list_for_user,
@@ -71,7 +72,7 @@ def comparison_list(request):
             "page": page,
             "comparisons": page.object_list,
             "query_string": "",
-            "kinds": ComparisonKind.choices,
+            "kinds": available_kinds(),
             "whole_county": user_sees_whole_county(request.user),
         },
     )
@@ -80,7 +81,7 @@ def comparison_list(request):
 @require_perm(Perm.COMPARISON_UPLOAD)
 def comparison_template(request):
     kind = request.GET.get("kind", ComparisonKind.DEATHS)
-    if kind not in ComparisonKind.values:
+    if kind not in dict(available_kinds()):
         raise Http404
     content = build_list_template(kind=kind)
     response = HttpResponse(content, content_type=XLSX)
