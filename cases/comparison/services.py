@@ -358,9 +358,16 @@ def _key(kind: str, person_id: int, change: dict) -> tuple:
 def comparison_apply(*, comparison: Comparison, acting_user, progress=None) -> dict:
     """The apply job's work: compare again with today's registry, then apply every selected finding that still holds
     through the registry services, in one transaction, with the list named as the source of every change."""
-    _check_applier(comparison, acting_user)
     if comparison.status == ComparisonStatus.APPLIED:
         return {"applied": comparison.applied_count}
+    try:
+        _check_applier(comparison, acting_user)
+    except PermissionDenied:
+        # The capability was lost between the click and the job: the list waits for someone who holds it.
+        Comparison.objects.filter(pk=comparison.pk, status=ComparisonStatus.APPLYING).update(
+            status=ComparisonStatus.READY
+        )
+        raise
     source = _source_text(comparison)
     try:
         with transaction.atomic(), pghistory.context(source=source, comparison=comparison.pk):
