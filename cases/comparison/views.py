@@ -63,7 +63,9 @@ def comparison_list(request):
                 return redirect("cases:comparison_detail", comparison_id=comparison.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    page = Paginator(comparison_list_for_user(request.user), 25).get_page(request.GET.get("page"))
+    # The history never shows the lists kept on each row (thousands of unmatched numbers on a 民政 roll).
+    comparisons = comparison_list_for_user(request.user).defer("unmatched", "roll_person_ids", "issues")
+    page = Paginator(comparisons, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/comparison_list.html",
