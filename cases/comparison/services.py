@@ -131,6 +131,7 @@ def _check(comparison: Comparison, progress=None) -> ComparisonReport:
 
 
 def _apply_finding(*, kind: str, change: dict, notes: dict, person: Person, acting_user, source: str) -> None:
+    """One finding through the registry service a caseworker would use; every one of them is @transaction.atomic."""
     day = date.fromisoformat(change["date"])
     if kind == FindingKind.DEATH:
         if person.death_date is None:
@@ -201,16 +202,15 @@ def _effects(findings: list[dict], *, acting_user, source: str, progress=None) -
             persons = Person.objects.in_bulk([pid for pid in person_ids if pid in by_person])
             for done, (person_id, person) in enumerate(persons.items(), start=1):
                 for finding in by_person[person_id]:
-                    try:
-                        with transaction.atomic():
-                            _apply_finding(
-                                kind=finding["kind"],
-                                change=finding["change"],
-                                notes=finding["notes"],
-                                person=person,
-                                acting_user=acting_user,
-                                source=source,
-                            )
+                    try:  # each registry service is atomic itself: a refusal undoes only its own writes
+                        _apply_finding(
+                            kind=finding["kind"],
+                            change=finding["change"],
+                            notes=finding["notes"],
+                            person=person,
+                            acting_user=acting_user,
+                            source=source,
+                        )
                     except ValidationError as exc:
                         refused[person_id] = " ".join(exc.messages)
                 if progress and done % 200 == 0:
@@ -351,13 +351,26 @@ def comparison_apply_start(*, comparison: Comparison, acting_user) -> Comparison
     return comparison
 
 
-def _key(kind: str, person_id: int, change: dict) -> tuple:
-    return (kind, person_id, tuple(sorted(change.items())))
+def _recorded(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _still_holds(finding: ComparisonFinding, person: Person) -> bool:
+    """Whether the registry still says what it said when the list was compared (someone may have entered the death,
+    the move or a new poverty status since): a finding is applied only onto the registry it was found against."""
+    kind, change, notes = finding.kind, finding.change, finding.notes
+    if kind == FindingKind.DEATH:
+        return _recorded(person.death_date) == notes.get("registry_date")
+    if kind == FindingKind.MOVE:
+        return person.death_date is None and _recorded(person.moved_out_date) == notes.get("registry_date")
+    if kind in (FindingKind.POVERTY_START, FindingKind.POVERTY_CHANGE, FindingKind.POVERTY_END):
+        return person.poverty_status == change.get("registry_status")
+    return True  # exclusions: their services refuse an overlapping or already ended period
 
 
 def comparison_apply(*, comparison: Comparison, acting_user, progress=None) -> dict:
-    """The apply job's work: compare again with today's registry, then apply every selected finding that still holds
-    through the registry services, in one transaction, with the list named as the source of every change."""
+    """The apply job's work: every selected finding whose registry facts are still those it was found against is
+    applied through the registry services, in one transaction, with the list named as the source of every change."""
     if comparison.status == ComparisonStatus.APPLIED:
         return {"applied": comparison.applied_count}
     try:
@@ -371,10 +384,8 @@ def comparison_apply(*, comparison: Comparison, acting_user, progress=None) -> d
     source = _source_text(comparison)
     try:
         with transaction.atomic(), pghistory.context(source=source, comparison=comparison.pk):
-            report = _check(comparison)
-            if not report.is_valid:
-                raise ComparisonNotValid(report)
-            still = {_key(f["kind"], f["person_id"], f["change"]) for f in report.findings}
+            if comparison.issues:  # a list with bad rows applies nothing (READY is never set for one)
+                raise ComparisonNotValid(ComparisonReport(kind=comparison.kind, as_of=comparison.as_of))
             findings = list(
                 ComparisonFinding.objects.select_for_update()
                 .filter(comparison=comparison, outcome=FindingOutcome.PENDING)
@@ -387,20 +398,19 @@ def comparison_apply(*, comparison: Comparison, acting_user, progress=None) -> d
             for done, finding in enumerate(findings, start=1):
                 if not finding.selected:
                     finding.outcome = FindingOutcome.DESELECTED
-                elif _key(finding.kind, finding.person_id, finding.change) not in still:
+                elif not _still_holds(finding, persons[finding.person_id]):
                     finding.outcome = FindingOutcome.SKIPPED
                     finding.outcome_note = _("比对后登记已变化（可能已由他人录入），未重复应用。")
                 else:
-                    try:
-                        with transaction.atomic():
-                            _apply_finding(
-                                kind=finding.kind,
-                                change=finding.change,
-                                notes=finding.notes,
-                                person=persons[finding.person_id],
-                                acting_user=acting_user,
-                                source=source,
-                            )
+                    try:  # each registry service is atomic itself: a refusal undoes only its own writes
+                        _apply_finding(
+                            kind=finding.kind,
+                            change=finding.change,
+                            notes=finding.notes,
+                            person=persons[finding.person_id],
+                            acting_user=acting_user,
+                            source=source,
+                        )
                     except ValidationError as exc:
                         finding.outcome = FindingOutcome.SKIPPED
                         finding.outcome_note = (_("登记拒绝：%(reason)s") % {"reason": " ".join(exc.messages)})[:200]

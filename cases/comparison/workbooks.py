@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cases.idnumber import mask_id_number
 from cases.rosters.workbooks import TEMPLATE_ROWS, safe_cell
+from fedportal.core.spreadsheets import is_formula_like
 
 from . import describe
 from . import schema as S
@@ -96,7 +97,8 @@ def build_list_template(*, kind: str) -> bytes:
 
 
 def _append(ws, values) -> None:
-    ws.append([safe_cell(WriteOnlyCell(ws), value) if isinstance(value, str) else value for value in values])
+    """Text that Excel could run as a formula is written as a string cell; everything else as a plain value."""
+    ws.append([safe_cell(WriteOnlyCell(ws), value) if is_formula_like(value) else value for value in values])
 
 
 def build_result(*, comparison) -> bytes:

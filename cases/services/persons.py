@@ -245,7 +245,7 @@ def poverty_status_set(
         record = PovertyRecord(person=person, status=status, start_date=start_date, source=source)
         # The rules that involve other rows (one open record, no overlap) were checked above under the person's lock,
         # and the database holds them as constraints: field checks only here, no query per constraint.
-        record.full_clean(validate_constraints=False, validate_unique=False)
+        record.full_clean(exclude=["person"], validate_constraints=False, validate_unique=False)
         record.save()
     Person.objects.filter(pk=person.pk).update(poverty_status=status, updated_at=timezone.now())
     person.poverty_status = status
