@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pghistory
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -58,9 +59,8 @@ def _require(user, perm: Perm) -> None:
 
 
 def _max_bytes() -> int:
-    from cases.rosters.schema import max_bytes
-
-    return max_bytes()
+    # The same upload limit as rosters: one bounded reader for every uploaded workbook.
+    return settings.ROSTER_MAX_UPLOAD_BYTES
 
 
 def _source_text(comparison: Comparison) -> str:
