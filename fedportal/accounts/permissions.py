@@ -32,6 +32,8 @@ class Perm(StrEnum):
     BUDGET_EDIT = "budget.edit"
     REHAB_VIEW = "rehab.view"
     REHAB_EDIT = "rehab.edit"
+    COMMUNITY_VIEW = "community.view"  # employment, relief visits, legal aid, culture, early detection
+    COMMUNITY_EDIT = "community.edit"
     SURVEY_EDIT = "survey.edit"
     DASHBOARD_VIEW = "dashboard.view"
     REPORT_GENERATE = "report.generate"
@@ -54,6 +56,8 @@ _COUNTY_CASEWORK = {
     Perm.REHAB_VIEW,
     Perm.REHAB_EDIT,
     Perm.SURVEY_EDIT,
+    Perm.COMMUNITY_VIEW,
+    Perm.COMMUNITY_EDIT,
     Perm.DASHBOARD_VIEW,
 }
 
@@ -72,6 +76,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PROGRAM_VIEW,
             Perm.REHAB_VIEW,
             Perm.SURVEY_EDIT,
+            Perm.COMMUNITY_VIEW,
+            Perm.COMMUNITY_EDIT,
             Perm.DASHBOARD_VIEW,
         }
     ),
@@ -84,6 +90,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PROGRAM_VIEW,
             Perm.PAYMENT_RUN_VIEW,
             Perm.REHAB_VIEW,
+            Perm.COMMUNITY_VIEW,
         }
     ),
     Role.FINANCE: frozenset(
