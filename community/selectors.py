@@ -7,6 +7,7 @@ everyone with COMMUNITY_VIEW; their attendee lists are narrowed like any list of
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -14,6 +15,7 @@ from django.http import Http404
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
 
 from .models import (
+    CaseKind,
     CaseStatus,
     CultureEvent,
     EventParticipation,
@@ -175,20 +177,44 @@ def _between(field: str, start: date, end: date) -> Q:
 
 
 def community_figures(*, user, start: date, end: date) -> dict:
-    """The figures a county's work report gives for these services, for the period [start, end], in the user's scope.
+    """The figures for the period [start, end] in the user's scope (nothing without COMMUNITY_VIEW)."""
+    if not has_perm(user, Perm.COMMUNITY_VIEW):
+        raise PermissionDenied
+    return community_figures_for(township_id=township_scope(user), start=start, end=end)
+
+
+def community_figures_for(*, township_id: int | None, start: date, end: date) -> dict:
+    """The figures a county's work report gives for these services, for [start, end], for one township or the
+    county (None); the reports and the dashboard call this with the scope they already resolved.
 
     Persons count once however often they appear; person-times (人次) count every attendance; households count
-    the household register (a person without one counts as their own household).
+    the household register (a person without one counts as their own household). County-wide events count for
+    every township; their attendees only for their own.
     """
-    trainings = training_session_list_for_user(user).filter(_between("start_date", start, end))
-    attendances = training_attendance_list_for_user(user).filter(_between("session__start_date", start, end))
-    referrals = job_referral_list_for_user(user)
-    visits = relief_visit_list_for_user(user).filter(_between("visited_on", start, end))
-    cases = legal_case_list_for_user(user)
-    events = culture_event_list_for_user(user).filter(_between("held_on", start, end))
-    participations = _person_records(EventParticipation, user).filter(_between("event__held_on", start, end))
-    tallies = screening_tally_list_for_user(user).filter(_between("month", start.replace(day=1), end))
-    reports = suspected_report_list_for_user(user)
+
+    def persons(model, path="person"):
+        rows = model.objects.all()
+        return rows if township_id is None else rows.filter(**{f"{path}__township_id": township_id})
+
+    def events(model, county_wide=True):
+        rows = model.objects.all()
+        if township_id is None:
+            return rows
+        return (
+            rows.filter(Q(township_id=township_id) | Q(township__isnull=True))
+            if county_wide
+            else rows.filter(township_id=township_id)
+        )
+
+    attendances = persons(TrainingAttendance).filter(_between("session__start_date", start, end))
+    fairs = events(JobFair).filter(_between("held_on", start, end))
+    referrals = persons(JobReferral)
+    visits = persons(ReliefVisit).filter(_between("visited_on", start, end))
+    cases = persons(LegalCase)
+    culture = events(CultureEvent).filter(_between("held_on", start, end))
+    participations = persons(EventParticipation).filter(_between("event__held_on", start, end))
+    tallies = events(ScreeningTally, county_wide=False).filter(_between("month", start.replace(day=1), end))
+    reports = events(SuspectedReport, county_wide=False)
 
     visit_totals = visits.aggregate(
         visits=Count("pk"),
@@ -197,35 +223,24 @@ def community_figures(*, user, start: date, end: date) -> dict:
         cash=Coalesce(Sum("cash"), ZERO),
         goods=Coalesce(Sum("goods_value"), ZERO),
     )
-    by_occasion = list(
-        visits.values("occasion")
-        .annotate(
-            households=Count("person__household", distinct=True),
-            visits=Count("pk"),
-            cash=Coalesce(Sum("cash"), ZERO),
-            goods=Coalesce(Sum("goods_value"), ZERO),
-        )
-        .order_by("occasion")
-    )
     screening = tallies.aggregate(
         first_screens=Coalesce(Sum("first_screens"), 0),
         rescreens=Coalesce(Sum("rescreens"), 0),
         diagnoses=Coalesce(Sum("diagnoses"), 0),
         referrals=Coalesce(Sum("referrals"), 0),
     )
+    opened = cases.filter(_between("opened_on", start, end))
     return {
         "start": start,
         "end": end,
-        "training_sessions": trainings.count(),
+        "training_sessions": events(TrainingSession).filter(_between("start_date", start, end)).count(),
         "training_person_times": attendances.count(),
         "training_persons": attendances.values("person").distinct().count(),
-        "job_fairs": _events(JobFair, user).filter(_between("held_on", start, end)).count(),
-        "job_fair_positions": _events(JobFair, user)
-        .filter(_between("held_on", start, end))
-        .aggregate(n=Coalesce(Sum("positions"), 0))["n"],
+        "job_fairs": fairs.count(),
+        "job_fair_positions": fairs.aggregate(n=Coalesce(Sum("positions"), 0))["n"],
         "referrals": referrals.filter(_between("referred_on", start, end)).count(),
         "placements": referrals.filter(_between("placed_on", start, end)).count(),
-        "workshop_workers": workshop_worker_list_for_user(user)
+        "workshop_workers": persons(WorkshopWorker)
         .filter(Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start)))
         .values("person")
         .distinct()
@@ -234,14 +249,13 @@ def community_figures(*, user, start: date, end: date) -> dict:
         "relief_households": visit_totals["households"] + visit_totals["lone_persons"],
         "relief_cash": visit_totals["cash"],
         "relief_goods": visit_totals["goods"],
-        "relief_by_occasion": by_occasion,
-        "legal_cases": cases.filter(_between("opened_on", start, end)).count(),
-        "legal_aid_cases": cases.filter(_between("opened_on", start, end), kind="legal_aid").count(),
-        "complaints": cases.filter(_between("opened_on", start, end), kind="complaint").count(),
+        "legal_cases": opened.count(),
+        "legal_aid_cases": opened.filter(kind=CaseKind.LEGAL_AID).count(),
+        "complaints": opened.filter(kind=CaseKind.COMPLAINT).count(),
         "cases_closed": cases.filter(_between("closed_on", start, end), status=CaseStatus.CLOSED).count(),
-        "culture_events": events.count(),
+        "culture_events": culture.count(),
         "culture_participant_times": participations.count()
-        + (events.aggregate(n=Coalesce(Sum("other_participants"), 0))["n"]),
+        + culture.aggregate(n=Coalesce(Sum("other_participants"), 0))["n"],
         **{f"screening_{key}": value for key, value in screening.items()},
         "suspected_reports": reports.filter(_between("reported_on", start, end)).count(),
         "suspected_referred": reports.filter(

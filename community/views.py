@@ -175,8 +175,8 @@ def training_detail(request, pk: int):
     )
 
 
-@require_POST
 @require_perm(Perm.COMMUNITY_EDIT)
+@require_POST
 def attendance_remove(request, pk: int):
     attendance = selectors.training_attendance_get_for_user(request.user, pk)
     session_id = attendance.session_id
@@ -307,8 +307,8 @@ def workshop_detail(request, pk: int):
     )
 
 
-@require_POST
 @require_perm(Perm.COMMUNITY_EDIT)
+@require_POST
 def worker_leave(request, pk: int):
     worker = selectors.workshop_worker_get_for_user(request.user, pk)
     back = reverse("community:workshop_detail", args=[worker.workshop_id])
