@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "certificates",
     "subsidies",
     "rehab",
+    "community",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("rehab/", include("rehab.urls")),
+    path("community/", include("community.urls")),
     path("admin/", admin.site.urls),
 ]
 

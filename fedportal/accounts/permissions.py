@@ -35,6 +35,8 @@ class Perm(StrEnum):
     BUDGET_EDIT = "budget.edit"
     REHAB_VIEW = "rehab.view"
     REHAB_EDIT = "rehab.edit"
+    COMMUNITY_VIEW = "community.view"  # employment, relief visits, legal aid, culture, early detection
+    COMMUNITY_EDIT = "community.edit"
     SURVEY_EDIT = "survey.edit"
     DASHBOARD_VIEW = "dashboard.view"
     REPORT_GENERATE = "report.generate"
@@ -60,6 +62,8 @@ _COUNTY_CASEWORK = {
     Perm.REHAB_VIEW,
     Perm.REHAB_EDIT,
     Perm.SURVEY_EDIT,
+    Perm.COMMUNITY_VIEW,
+    Perm.COMMUNITY_EDIT,
     Perm.DASHBOARD_VIEW,
 }
 
@@ -79,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PROGRAM_VIEW,
             Perm.REHAB_VIEW,
             Perm.SURVEY_EDIT,
+            Perm.COMMUNITY_VIEW,
+            Perm.COMMUNITY_EDIT,
             Perm.DASHBOARD_VIEW,
         }
     ),
@@ -91,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PROGRAM_VIEW,
             Perm.PAYMENT_RUN_VIEW,
             Perm.REHAB_VIEW,
+            Perm.COMMUNITY_VIEW,
         }
     ),
     Role.FINANCE: frozenset(

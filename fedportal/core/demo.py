@@ -281,7 +281,7 @@ def _seed_certificates_and_poverty(persons, *, rng, today, acting_user, batch_si
 def seed_app_demo_data(*, rng: random.Random, today: date, stdout=None) -> list[str]:
     """Let each app add its demo data (enrollments, rehab records…) when it provides `<app>.demo`."""
     seeded = []
-    for app in ("subsidies", "rehab"):
+    for app in ("subsidies", "rehab", "community"):
         try:
             module = importlib.import_module(f"{app}.demo")
         except ModuleNotFoundError:

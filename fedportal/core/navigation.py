@@ -43,6 +43,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("资金发放"), "subsidies:payment_run_list", Perm.PAYMENT_RUN_VIEW, "cash-stack", _("计算、审核、导出发放表")
     ),
     NavItem(_("康复与托养"), "rehab:home", Perm.REHAB_VIEW, "heart-pulse", _("需求、服务、辅具、托养")),
+    NavItem(
+        _("就业与帮扶"), "community:home", Perm.COMMUNITY_VIEW, "people-fill", _("培训、就业、慰问、维权、文体、筛查")
+    ),
     NavItem(_("统计看板"), "dashboards:dashboard", Perm.DASHBOARD_VIEW, "bar-chart", _("持证、补贴、康复统计")),
     NavItem(_("报表中心"), "dashboards:report_list", Perm.REPORT_GENERATE, "file-earmark-bar-graph", _("生成工作报表")),
     NavItem(_("审计日志"), "audit:event_list", Perm.AUDIT_VIEW, "shield-check", _("谁在何时改了什么")),
