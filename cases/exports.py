@@ -22,9 +22,9 @@ from fedportal.accounts.permissions import Perm, has_perm, township_scope
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.spreadsheets import is_formula_like
+from fedportal.idnumber import mask_account, mask_id_number, mask_phone
 
 from .filters import PersonFilter
-from .idnumber import mask_account, mask_id_number, mask_phone
 from .models import PovertyStatus, Relation, Sex, Township
 from .selectors import person_list_for_user
 

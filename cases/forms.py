@@ -7,7 +7,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .idnumber import parse_id_number
+from fedportal.idnumber import parse_id_number
+
 from .models import EducationStage, PovertyStatus, Relation
 from .selectors import village_list_for_user
 from .services import PERSON_EDITABLE_FIELDS

@@ -8,8 +8,8 @@ from django.db.models import Case, Prefetch, Q, When
 from django.http import Http404
 
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.idnumber import normalize_id_number
 
-from .idnumber import normalize_id_number
 from .models import Household, Person, Township, Village
 
 

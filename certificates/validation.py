@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cases.idnumber import normalize_id_number
+from fedportal.idnumber import normalize_id_number
 
 from .models import Category, Grade
 

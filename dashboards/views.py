@@ -13,10 +13,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.idnumber import mask_id_number
 from cases.selectors import township_list_for_user
 from certificates.models import EventKind
 from fedportal.accounts.permissions import Perm, require_perm, township_scope
+from fedportal.idnumber import mask_id_number
 
 from . import selectors
 from .forms import ReportRequestForm

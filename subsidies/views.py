@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.idnumber import mask_id_number
 from cases.selectors import person_list_for_user, township_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, require_perm
+from fedportal.idnumber import mask_id_number
 
 from . import selectors
 from .exports import payment_sheet_export

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import factory
 from django.contrib.auth import get_user_model
 
-from cases.idnumber import check_character
 from cases.models import Household, Person, PovertyRecord, PovertyStatus, Township, Village
 from certificates.models import Certificate, CertificateStatus, Generation
 from fedportal.accounts.models import Role
+from fedportal.idnumber import check_character
 
 TEST_PASSWORD = "Test-Password-2026!"
 

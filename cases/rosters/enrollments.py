@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from cases.idnumber import parse_id_number
+from fedportal.idnumber import parse_id_number
 
 from . import schema as S
 from .cells import CellError, is_mangled_number, number_as_excel_shows, parse_month, parse_month_or_year, text

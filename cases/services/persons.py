@@ -9,7 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..idnumber import parse_id_number
+from fedportal.idnumber import parse_id_number
+
 from ..models import Household, Person, PersonNote, PovertyRecord, PovertyStatus, Relation, Village
 
 # What a caseworker may type; sex and birth date come from the ID number, township from the village.

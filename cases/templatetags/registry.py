@@ -3,8 +3,8 @@
 from django import template
 from django.urls import reverse
 
-from cases.idnumber import mask_account, mask_id_number, mask_phone
 from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.idnumber import mask_account, mask_id_number, mask_phone
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from cases.idnumber import normalize_id_number
 from cases.models import Person
 from fedportal.accounts.permissions import Perm, require_perm
+from fedportal.idnumber import normalize_id_number
 
 from .forms import AuditFilterForm
 from .selectors import audit_event_list, sensitive_access_list, user_names_for_events

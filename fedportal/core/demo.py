@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from cases.idnumber import check_character
 from cases.models import EducationStage, Household, Person, PovertyRecord, PovertyStatus, Relation, Township, Village
 from cases.services.households import household_refresh_multi_flags
 from certificates.models import Certificate, CertificateLifecycleEvent, CertificateStatus, EndReason, EventKind
 from fedportal.accounts.models import Role
+from fedportal.idnumber import check_character
 
 AREA_CODE = "360121"
 DEFAULT_DEMO_PASSWORD = "Fedportal-Demo-2026!"  # noqa: S105 - printed to the operator; DEMO_PASSWORD overrides it

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.idnumber import mask_id_number
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.idnumber import mask_id_number
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
