@@ -4,7 +4,7 @@
 #
 #   make run                 set up, migrate, seed demo data once, start web + worker + beat
 #   make test                set up and run the test suite (PYTEST_ARGS="-k pdf -x" to pass options)
-#   make lint                ruff
+#   make lint                ruff and the layers contract (lint-imports)
 #   make bench               benchmarks (bench/run.py)
 #   make services-up / services-down   keep the embedded services running between commands
 #   make clean               remove .data, .assets, node_modules (keeps .venv)
@@ -52,6 +52,7 @@ test: setup
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: setup
 	@if [ -f bench/run.py ]; then \

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cases import hooks
+
 
 class SubsidiesConfig(AppConfig):
     name = "subsidies"
@@ -10,4 +12,7 @@ class SubsidiesConfig(AppConfig):
         from . import (
             jobs,  # noqa: F401 - registers the job handlers
             panels,  # noqa: F401 - registers the person-page panel
+            rosters,
         )
+
+        hooks.enrollments_roster.register(rosters)

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.models import Household, Relation
-from cases.services import household_add_member, household_refresh_multi_flags, household_set_head
+from cases.services import household_add_member, household_set_head
+from certificates.households import household_refresh_multi_flags
 from certificates.models import EndReason, Generation
 from certificates.services import certificate_cancel
 from tests.factories import CertificateFactory, HouseholdFactory, PersonFactory
