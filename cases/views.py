@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.forms import apply_errors
 
 from . import hooks, services
 from .exports import person_export_filters, person_export_start
@@ -25,7 +26,6 @@ from .forms import (
     PersonCreateForm,
     PersonEditForm,
     PovertyStatusForm,
-    apply_errors,
 )
 from .models import Person
 from .pdfs import person_summary_pdf

@@ -39,10 +39,6 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
-def certificate_number_for(id_number: str, category: int, grade: int) -> str:
-    return f"{id_number}{category}{grade}"
-
-
 def clean_components(category: int, grade: int | None, components) -> tuple[int, list[dict]]:
     """For 多重: at least two distinct single categories; the grade is the most severe component grade.
 

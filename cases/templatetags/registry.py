@@ -27,11 +27,6 @@ def masked_phone(value):
     return mask_phone(value or "")
 
 
-@register.filter
-def masked_account(value):
-    return mask_account(value or "")
-
-
 @register.inclusion_tag("cases/_sensitive.html", takes_context=True)
 def sensitive(context, person, field: str):
     """The masked value, plus a "显示完整" button for users who may reveal it (each reveal is logged)."""

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.core.forms import run_service
 from fedportal.idnumber import mask_id_number
 
 from .. import services
@@ -27,7 +28,7 @@ from ..selectors import (
     renovation_get_for_user,
     renovation_list_for_user,
 )
-from .common import done, filter_context, paginate, render_form, run_service, selected_township, selected_year
+from .common import done, filter_context, paginate, render_form, selected_township, selected_year
 from .records import _need_or_none
 
 
