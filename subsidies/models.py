@@ -62,6 +62,12 @@ class ProgramRate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "tier", "effective_from"], name="program_rate_unique_from"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="program_rate_amount_not_negative"),
+            # The judge reads rates on the first day of each month: a rate dated mid-month would miss that month.
+            models.CheckConstraint(
+                condition=Q(effective_from__day=1),
+                name="program_rate_from_first_of_month",
+                violation_error_message=_("生效日期须为某月1日。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,7 +91,13 @@ class ProgramParameter(models.Model):
         verbose_name = _("项目参数")
         verbose_name_plural = _("项目参数")
         constraints = [
-            models.UniqueConstraint(fields=["program", "key", "effective_from"], name="program_parameter_unique_from")
+            models.UniqueConstraint(fields=["program", "key", "effective_from"], name="program_parameter_unique_from"),
+            # As the rates: the judge reads switches on the first day of each month.
+            models.CheckConstraint(
+                condition=Q(effective_from__day=1),
+                name="program_parameter_from_first_of_month",
+                violation_error_message=_("生效日期须为某月1日。"),
+            ),
         ]
 
     def __str__(self) -> str:
