@@ -3,8 +3,9 @@
 # DATABASE_URL / REDIS_URL are set (see bin/devstack.py).
 #
 #   make run                 set up, migrate, seed demo data once, start web + worker + beat
-#   make test                set up and run the test suite (PYTEST_ARGS="-k pdf -x" to pass options)
-#   make lint                ruff
+#   make test                set up and run the test suite (PYTEST_ARGS="-k pdf -x" to pass options); keeps the
+#                            test database between runs (--reuse-db; TEST_DB=--create-db rebuilds it, as CI does)
+#   make lint                ruff and the layers contract (lint-imports)
 #   make bench               benchmarks (bench/run.py)
 #   make services-up / services-down   keep the embedded services running between commands
 #   make clean               remove .data, .assets, node_modules (keeps .venv)
@@ -18,6 +19,8 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 DEVSTACK := $(VPY) bin/devstack.py
 PYTEST_ARGS ?=
+# Local runs keep the test database and only apply new migrations; CI passes TEST_DB=--create-db.
+TEST_DB ?= --reuse-db
 
 .PHONY: help venv assets setup run test lint bench services-up services-down clean
 
@@ -48,10 +51,11 @@ run: setup
 	$(DEVSTACK) run
 
 test: setup
-	$(DEVSTACK) exec -- $(VPY) -m pytest -q $(PYTEST_ARGS)
+	$(DEVSTACK) exec -- $(VPY) -m pytest -q $(TEST_DB) $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: setup
 	@if [ -f bench/run.py ]; then \

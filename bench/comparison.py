@@ -34,7 +34,7 @@ TOWNSHIP_CODE = "369997001"
 
 
 def id_number(area: str, i: int) -> str:
-    from cases.idnumber import check_character
+    from fedportal.idnumber import check_character
 
     birth = date(1940, 1, 1) + timedelta(days=i * 7 % 25000)
     first17 = f"{area}{birth:%Y%m%d}{i // 25000 % 1000:03d}"

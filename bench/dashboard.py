@@ -56,8 +56,8 @@ def ensure_runs(months: int = 12) -> None:
     from django.db.models import Sum
     from django.utils import timezone
 
+    from dashboards.statistics import last_months
     from fedportal.accounts.models import Role
-    from fedportal.dashboards.statistics import last_months
     from subsidies.models import Budget, Enrollment, PaymentLine, PaymentRun, Program, RunStatus
 
     today = timezone.localdate()
@@ -130,8 +130,8 @@ def measure(warm_runs: int, cold_runs: int) -> dict:
     from django.test.utils import setup_test_environment
 
     from cases.models import Township
+    from dashboards.selectors import dashboard_cache_clear
     from fedportal.accounts.models import User
-    from fedportal.dashboards.selectors import dashboard_cache_clear
 
     setup_test_environment()  # the test client's template hooks; the database is the real one
     settings.ALLOWED_HOSTS = ["*"]
@@ -149,7 +149,7 @@ def measure(warm_runs: int, cold_runs: int) -> dict:
     # ANALYZE first so the planner knows the freshly seeded tables (what autovacuum does in production).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    from fedportal.dashboards import selectors
+    from dashboards import selectors
 
     # Empty cache: nothing known yet, not even the figures of the (immutable) approved runs.
     empty = []
@@ -177,7 +177,7 @@ def measure(warm_runs: int, cold_runs: int) -> dict:
 def figure_breakdown() -> dict:
     from django.utils import timezone
 
-    from fedportal.dashboards import statistics as stats
+    from dashboards import statistics as stats
 
     today = timezone.localdate()
     months = stats.last_months(today, 12)
@@ -201,9 +201,9 @@ def figure_breakdown() -> dict:
 def yearly_report() -> tuple[float, dict]:
     from django.utils import timezone
 
+    from dashboards.models import ReportKind
+    from dashboards.services import report_request
     from fedportal.accounts.models import User
-    from fedportal.dashboards.models import ReportKind
-    from fedportal.dashboards.services import report_request
     from fedportal.jobs.services import job_execute
 
     leader = User.objects.filter(role="leader").order_by("pk").first()

@@ -44,7 +44,7 @@ def setup_django():
 
 
 def _id_number(n: int) -> str:
-    from cases.idnumber import check_character
+    from fedportal.idnumber import check_character
 
     birth = date(1940, 1, 1) + timedelta(days=n * 7 % 25000)
     first17 = f"{AREA}{birth:%Y%m%d}{n % 1000:03d}"

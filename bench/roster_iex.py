@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
-from cases.idnumber import parse_id_number
+from cases.disability import check_certificate_number
 from cases.models import Household, Person, PovertyRecord, Township, Village
 from cases.rosters.schema import vocabularies
 from certificates.models import Certificate, CertificateLifecycleEvent
-from certificates.validation import check_certificate_number
+from fedportal.idnumber import parse_id_number
 
 VOCAB = None
 

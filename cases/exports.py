@@ -17,14 +17,16 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from certificates.models import Category, Certificate, CertificateStatus, Generation, Grade
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.spreadsheets import is_formula_like
+from fedportal.idnumber import mask_account, mask_id_number, mask_phone
+from fedportal.jobs.services import job_create
 
+from . import hooks
+from .disability import Category, Generation, Grade
 from .filters import PersonFilter
-from .idnumber import mask_account, mask_id_number, mask_phone
 from .models import PovertyStatus, Relation, Sex, Township
 from .selectors import person_list_for_user
 
@@ -34,9 +36,7 @@ EXPORT_JOB_KIND = "cases.person_export"
 
 
 def _active_certificate(field: str):
-    return Subquery(
-        Certificate.objects.filter(person=OuterRef("pk"), status=CertificateStatus.ACTIVE).values(field)[:1]
-    )
+    return Subquery(hooks.certificate_queries().active(person=OuterRef("pk")).values(field)[:1])
 
 
 def _text_cell(sheet, value):
@@ -221,8 +221,6 @@ def person_export_queryset(user, filters: dict[str, list[str]]):
 
 def person_export_start(*, acting_user, filters: dict[str, list[str]], reveal: bool, request=None):
     """Start the background export of the filtered list; a full-number export is logged now (who, what filter)."""
-    from fedportal.jobs.services import job_create
-
     if not has_perm(acting_user, Perm.PERSON_EXPORT):
         raise PermissionDenied
     reveal = bool(reveal) and has_perm(acting_user, Perm.PERSON_REVEAL)

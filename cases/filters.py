@@ -7,8 +7,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import Category, Certificate, CertificateStatus, Generation, Grade
-
+from . import hooks
+from .disability import Category, Generation, Grade
 from .models import PovertyStatus
 from .selectors import person_search, township_list_for_user, village_list_for_user
 
@@ -30,7 +30,7 @@ def _villages(request):
 
 
 def _active(**conditions):
-    return Exists(Certificate.objects.filter(person=OuterRef("pk"), status=CertificateStatus.ACTIVE, **conditions))
+    return Exists(hooks.certificate_queries().active(person=OuterRef("pk"), **conditions))
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -72,8 +72,8 @@ class PersonFilter(django_filters.FilterSet):
         if value == "expired":
             return queryset.filter(_active(expiry_date__lt=today))
         if value == "none":
-            return queryset.filter(~Exists(Certificate.objects.filter(person=OuterRef("pk"))))
-        ended = Exists(Certificate.objects.filter(person=OuterRef("pk"), status=value))
+            return queryset.filter(~Exists(hooks.certificate_queries().any(person=OuterRef("pk"))))
+        ended = Exists(hooks.certificate_queries().any(person=OuterRef("pk"), status=value))
         return queryset.filter(ended & ~_active())
 
     def filter_expiring(self, queryset, name, value):

@@ -3,28 +3,17 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core import signing
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .idnumber import parse_id_number
+from fedportal.idnumber import parse_id_number
+
 from .models import EducationStage, PovertyStatus, Relation
 from .selectors import village_list_for_user
 from .services import PERSON_EDITABLE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: field messages next to the field, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class PortalForm(forms.Form):

@@ -1,7 +1,8 @@
-"""Background jobs of the registry: the XLSX export of the filtered person list."""
+"""Background jobs of the registry: the XLSX export of the filtered person list, and the system self-test."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +12,7 @@ from fedportal.jobs.registry import job_handler
 from fedportal.jobs.services import JobError, job_attach_file
 
 from .exports import EXPORT_JOB_KIND, person_export_queryset, person_export_xlsx
+from .models import Person, Township
 
 
 def _filters(params) -> dict[str, list[str]]:
@@ -48,3 +50,24 @@ def export_persons(job, progress):
         suffix = "完整号码" if reveal else "脱敏"
         job_attach_file(job=job, filename=f"残疾人名单-{suffix}-{timezone.localdate():%Y%m%d}.xlsx", content=output)
     return {"rows": written, "full_numbers": reveal}
+
+
+# The self-test counts the registry's rows as well as the users, so it lives with the registry, not in the platform.
+@job_handler("system.selftest", label=gettext_lazy("系统自检"))
+def system_selftest(job, progress):
+    """Proves from the worker that the database, the cache and the broker path work."""
+    progress.start(3, _("检查数据库"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        server_version = cursor.fetchone()[0].split(",")[0]
+    progress.step(message=_("检查缓存"))
+    cache.set(f"selftest:{job.pk}", job.pk, 60)
+    cache_ok = cache.get(f"selftest:{job.pk}") == job.pk
+    progress.step(message=_("统计登记数据"))
+    counts = {
+        "townships": Township.objects.count(),
+        "persons": Person.objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+    progress.step()
+    return {"database": server_version, "cache_ok": cache_ok, **counts}

@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from certificates.selectors import certificate_active_for_person, certificate_history_for_person
 from fedportal.pdf import render_pdf_template
 
+from . import hooks
 from .selectors import person_notes, person_poverty_history
 
 
@@ -12,8 +12,7 @@ def person_summary_pdf(*, person, reveal: bool, request=None) -> bytes:
     context = {
         "person": person,
         "reveal": reveal,
-        "active_certificate": certificate_active_for_person(person),
-        "certificates": certificate_history_for_person(person),
+        **hooks.certificate_queries().for_person_page(person, with_assessments=False),
         "poverty_records": person_poverty_history(person),
         "notes": person_notes(person)[:10],
         "printed_at": timezone.localtime(),

@@ -4,12 +4,13 @@ so the township scope of a liaison is enforced in one place."""
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Prefetch, Q, When
+from django.db.models import Case, Q, When
 from django.http import Http404
 
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.idnumber import normalize_id_number
 
-from .idnumber import normalize_id_number
+from . import hooks
 from .models import Household, Person, Township, Village
 
 
@@ -85,8 +86,6 @@ def person_search(persons, query: str):
 
     Numbers use the varchar_pattern_ops prefix indexes (LIKE 'q%'); names the trigram index (LIKE '%q%').
     """
-    from certificates.models import Certificate
-
     text = normalize_id_number(query).replace(" ", "").upper()
     if not text:
         return persons
@@ -94,7 +93,7 @@ def person_search(persons, query: str):
         if len(text) < MIN_NUMBER_PREFIX:
             return persons.none()
         if len(text) > 18:  # a certificate number: ID number + category + grade
-            holders = Certificate.objects.filter(number__startswith=text).values("person_id")
+            holders = hooks.certificate_queries().any(number__startswith=text).values("person_id")
             return persons.filter(id_number=text[:18], pk__in=holders)
         return persons.filter(Q(id_number__startswith=text) | Q(phone__startswith=text))
     return persons.filter(name__contains=query.strip())
@@ -102,16 +101,8 @@ def person_search(persons, query: str):
 
 def person_list_for_page(persons):
     """What a list page shows for each person, in a constant number of queries (the page, then active certificates)."""
-    from certificates.models import Certificate, CertificateStatus
-
     return persons.select_related("township", "village").prefetch_related(
-        Prefetch(
-            "certificates",
-            queryset=Certificate.objects.filter(status=CertificateStatus.ACTIVE).only(
-                "id", "person_id", "number", "category", "grade", "generation", "expiry_date", "status"
-            ),
-            to_attr="active_certificates",
-        )
+        hooks.certificate_queries().active_prefetch(to_attr="active_certificates")
     )
 
 

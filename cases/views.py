@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates.models import CertificateStatus
-from certificates.selectors import assessments_for_person, certificate_history_for_person
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.forms import apply_errors
 
-from . import services
+from . import hooks, services
 from .exports import person_export_filters, person_export_start
 from .filters import PersonFilter
 from .forms import (
@@ -27,7 +26,6 @@ from .forms import (
     PersonCreateForm,
     PersonEditForm,
     PovertyStatusForm,
-    apply_errors,
 )
 from .models import Person
 from .pdfs import person_summary_pdf
@@ -130,21 +128,21 @@ def person_create(request):
 def person_detail(request, pk: int):
     person = person_get_for_user(request.user, pk)
     may_edit = user_may_edit_person(request.user, person)
-    certificates = list(certificate_history_for_person(person))
+    certificate_context = hooks.certificate_queries().for_person_page(person)
     poverty_records = list(person_poverty_history(person))
     notes = list(person_notes(person))
     return render(
         request,
         "cases/person_detail.html",
         {
-            "timeline": person_timeline(certificates=certificates, poverty_records=poverty_records, notes=notes),
+            "timeline": person_timeline(
+                certificates=certificate_context["certificates"], poverty_records=poverty_records, notes=notes
+            ),
             "person": person,
             "may_edit": may_edit,
             "may_certificate": may_edit and has_perm(request.user, Perm.CERTIFICATE_EDIT),
             "may_review": has_perm(request.user, Perm.CERTIFICATE_REVIEW),
-            "active_certificate": next((c for c in certificates if c.status == CertificateStatus.ACTIVE), None),
-            "certificates": certificates,
-            "assessments": assessments_for_person(person),
+            **certificate_context,
             "poverty_records": poverty_records,
             "members": household_members(person.household) if person.household_id else [],
             "note_form": NoteForm(),

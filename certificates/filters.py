@@ -6,8 +6,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.idnumber import normalize_id_number
 from cases.selectors import township_list_for_user
+from fedportal.idnumber import normalize_id_number
 
 from .models import Category, CertificateStatus, Generation, Grade
 

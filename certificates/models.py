@@ -5,29 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.disability import Category, Generation, Grade
 from fedportal.audit.tracking import audited
-
-
-class Category(models.IntegerChoices):
-    VISUAL = 1, _("视力")
-    HEARING = 2, _("听力")
-    SPEECH = 3, _("言语")
-    PHYSICAL = 4, _("肢体")
-    INTELLECTUAL = 5, _("智力")
-    MENTAL = 6, _("精神")
-    MULTIPLE = 7, _("多重")
-
-
-class Grade(models.IntegerChoices):
-    ONE = 1, _("一级")
-    TWO = 2, _("二级")
-    THREE = 3, _("三级")
-    FOUR = 4, _("四级")
-
-
-class Generation(models.IntegerChoices):
-    SECOND = 2, _("第二代")
-    THIRD = 3, _("第三代")
 
 
 class CertificateStatus(models.TextChoices):

@@ -1,14 +1,13 @@
 """Reads of certificates and assessments, always through the registry's access layer (township scope)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
 
-from .models import Assessment, Certificate, CertificateLifecycleEvent, CertificateStatus, Generation
+from .models import Assessment, Certificate, CertificateLifecycleEvent, Generation
 
 
 def certificates_valid_on(day: date):
@@ -62,14 +61,6 @@ def assessment_get_for_user(user, assessment_id: int) -> Assessment:
     return assessment
 
 
-def certificate_active_for_person(person) -> Certificate | None:
-    return (
-        Certificate.objects.filter(person=person, status=CertificateStatus.ACTIVE)
-        .prefetch_related("components")
-        .first()
-    )
-
-
 def certificate_history_for_person(person):
     """Every card period of a person, newest first, with its events and components (three queries)."""
     return (
@@ -98,8 +89,3 @@ def certificate_events_recent_for_user(user, *, limit: int = 20):
         .select_related("person", "certificate", "acting_user")
         .order_by("-created_at")[:limit]
     )
-
-
-def expiring_within(queryset, days: int, *, today: date | None = None):
-    today = today or timezone.localdate()
-    return queryset.filter(status=CertificateStatus.ACTIVE, expiry_date__lte=today + timedelta(days=days))

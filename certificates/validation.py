@@ -5,9 +5,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cases.idnumber import normalize_id_number
-
-from .models import Category, Grade
+from cases.disability import Category, Grade
 
 VALIDITY_YEARS = 10
 NOTICE_WORKING_DAYS = 5
@@ -39,36 +37,6 @@ def add_working_days(start: date, days: int) -> date:
         if day.weekday() < 5:
             counted += 1
     return day
-
-
-def certificate_number_for(id_number: str, category: int, grade: int) -> str:
-    return f"{id_number}{category}{grade}"
-
-
-def check_certificate_number(raw, *, id_number: str, category: int | None = None, grade: int | None = None) -> str:
-    """Normalise a typed certificate number and check it against its holder; the message names the fault."""
-    number = normalize_id_number(raw)
-    if len(number) != 20:
-        raise ValidationError(
-            _("残疾人证号应为 20 位（身份证号 18 位 + 类别 1 位 + 等级 1 位），当前为 %(n)s 位。") % {"n": len(number)}
-        )
-    if number[:18] != id_number:
-        raise ValidationError(_("残疾人证号前 18 位（%(prefix)s）与持证人身份证号不一致。") % {"prefix": number[:18]})
-    if number[18] not in "1234567":
-        raise ValidationError(_("残疾人证号第 19 位（类别）应为 1-7。"))
-    if number[19] not in "1234":
-        raise ValidationError(_("残疾人证号第 20 位（等级）应为 1-4。"))
-    if category is not None and int(number[18]) != category:
-        raise ValidationError(
-            _("残疾人证号第 19 位为 %(digit)s，与残疾类别“%(category)s”（%(expected)s）不一致。")
-            % {"digit": number[18], "category": Category(category).label, "expected": category}
-        )
-    if grade is not None and int(number[19]) != grade:
-        raise ValidationError(
-            _("残疾人证号第 20 位为 %(digit)s，与残疾等级“%(grade)s”（%(expected)s）不一致。")
-            % {"digit": number[19], "grade": Grade(grade).label, "expected": grade}
-        )
-    return number
 
 
 def clean_components(category: int, grade: int | None, components) -> tuple[int, list[dict]]:

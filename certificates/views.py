@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.forms import apply_errors
 from cases.selectors import person_get_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.forms import apply_errors
 
 from . import services
 from .filters import CertificateFilter

@@ -59,7 +59,7 @@ def _day_in(rng: random.Random, start: date, end: date) -> date:
 
 
 @transaction.atomic
-def seed_demo_data(*, rng: random.Random, today: date, stdout=None) -> None:
+def seed_demo_data(*, rng: random.Random, today: date, stdout=None, context=None) -> None:
     persons = list(
         Person.objects.filter(death_date__isnull=True, moved_out_date__isnull=True)
         .order_by("pk")

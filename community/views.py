@@ -14,24 +14,9 @@ from django.views.decorators.http import require_POST
 
 from cases.selectors import person_get_for_user, township_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm, township_scope
+from fedportal.core.forms import run_service
 
 from . import forms, selectors, services
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _run(form, call):
-    try:
-        return call()
-    except ValidationError as error:
-        _apply_errors(form, error)
-        return None
 
 
 def _period(request):
@@ -98,7 +83,7 @@ def _create(request, form_class, service, *, title: str, back_url: str, success:
     form = form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, **(extra or {})}
-        result = _run(form, lambda: service(**data, acting_user=request.user))
+        result = run_service(form, lambda: service(**data, acting_user=request.user))
         if result is not None:
             return _done(request, success, back_url)
     return _form_page(request, form, title=title, back_url=back_url, subject=form_kwargs.get("person"))
@@ -152,7 +137,7 @@ def training_detail(request, pk: int):
             return HttpResponseBadRequest()
         if form.is_valid():
             data = form.cleaned_data
-            added = _run(
+            added = run_service(
                 form,
                 lambda: services.training_attendance_add(
                     session=session, person=data["person"], completed=data["completed"], acting_user=request.user
@@ -238,7 +223,7 @@ def referral_place(request, pk: int):
     form = forms.PlacementForm(request.POST or None)
     back = reverse("community:referral_list")
     if request.method == "POST" and form.is_valid():
-        placed = _run(
+        placed = run_service(
             form,
             lambda: services.job_referral_place(
                 referral=referral, placed_on=form.cleaned_data["placed_on"], acting_user=request.user
@@ -283,7 +268,7 @@ def workshop_detail(request, pk: int):
             return HttpResponseBadRequest()
         if form.is_valid():
             data = form.cleaned_data
-            added = _run(
+            added = run_service(
                 form,
                 lambda: services.workshop_worker_add(
                     workshop=workshop, person=data["person"], start_date=data["start_date"], acting_user=request.user
@@ -386,7 +371,9 @@ def case_close(request, pk: int):
     form = forms.LegalCaseCloseForm(request.POST or None)
     back = reverse("community:case_list")
     if request.method == "POST" and form.is_valid():
-        closed = _run(form, lambda: services.legal_case_close(case=case, **form.cleaned_data, acting_user=request.user))
+        closed = run_service(
+            form, lambda: services.legal_case_close(case=case, **form.cleaned_data, acting_user=request.user)
+        )
         if closed is not None:
             return _done(request, _("案件已办结。"), back)
     return _form_page(request, form, title=_("办结维权案件"), back_url=back, subject=case)
@@ -426,7 +413,7 @@ def event_detail(request, pk: int):
         if not has_perm(request.user, Perm.COMMUNITY_EDIT):
             return HttpResponseBadRequest()
         if form.is_valid():
-            added = _run(
+            added = run_service(
                 form,
                 lambda: services.event_participant_add(
                     event=event, person=form.cleaned_data["person"], acting_user=request.user
@@ -502,7 +489,7 @@ def suspected_resolve(request, pk: int):
     form = forms.SuspectedResolveForm(request.POST or None, user=request.user)
     back = reverse("community:suspected_list")
     if request.method == "POST" and form.is_valid():
-        resolved = _run(
+        resolved = run_service(
             form,
             lambda: services.suspected_report_resolve(report=report, **form.cleaned_data, acting_user=request.user),
         )

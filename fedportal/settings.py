@@ -12,8 +12,6 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from fedportal.dashboards.schedule import BEAT_SCHEDULE as DASHBOARDS_BEAT_SCHEDULE
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
 
@@ -50,12 +48,12 @@ INSTALLED_APPS = [
     "fedportal.audit",
     "fedportal.jobs",
     "fedportal.core",
-    "fedportal.dashboards",
     "cases",
     "certificates",
     "subsidies",
     "rehab",
     "community",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -223,7 +221,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Files of full-number exports are deleted after the retention below; the record of the export stays.
     "jobs-purge-sensitive-files": {"task": "fedportal.purge_sensitive_files", "schedule": crontab(minute=20, hour=2)},
-    **DASHBOARDS_BEAT_SCHEDULE,
+    # The monthly subsidy statement of the month just ended, on the 1st at 06:30 (Asia/Shanghai, CELERY_TIMEZONE).
+    "dashboards-monthly-subsidy-statement": {
+        "task": "dashboards.monthly_subsidy_statement",
+        "schedule": crontab(minute=30, hour=6, day_of_month=1),
+    },
+    # The dashboard's figures of the county and every township, recomputed before they expire (20 minutes).
+    "dashboards-warm-figures": {"task": "dashboards.warm_figures", "schedule": crontab(minute="*/10")},
 }
 SENSITIVE_FILE_RETENTION_DAYS = env.int("SENSITIVE_FILE_RETENTION_DAYS", default=7)
 

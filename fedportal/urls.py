@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/", include("fedportal.accounts.urls")),
     path("jobs/", include("fedportal.jobs.urls")),
     path("audit/", include("fedportal.audit.urls")),
-    path("dashboards/", include("fedportal.dashboards.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("persons/", include("cases.urls")),
     path("certificates/", include("certificates.urls")),
     path("subsidies/", include("subsidies.urls")),

@@ -180,7 +180,7 @@ def _seed_providers(today: date) -> dict:
 
 
 @transaction.atomic
-def seed_demo_data(*, rng: random.Random, today: date, stdout=None) -> dict:
+def seed_demo_data(*, rng: random.Random, today: date, stdout=None, context=None) -> dict:
     if SurveyRound.objects.filter(year=today.year).exists():
         _say(stdout, "rehab: demo data already present, skipped")
         return {}

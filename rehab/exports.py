@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from cases.idnumber import mask_id_number
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.spreadsheets import escape_formula
+from fedportal.idnumber import mask_id_number
 
 CHUNK = 2000
 

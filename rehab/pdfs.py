@@ -4,7 +4,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from cases.idnumber import mask_id_number
+from fedportal.idnumber import mask_id_number
 from fedportal.pdf import render_pdf_template
 
 from .models import Provider

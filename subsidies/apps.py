@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cases import hooks
+
 
 class SubsidiesConfig(AppConfig):
     name = "subsidies"
@@ -11,4 +13,7 @@ class SubsidiesConfig(AppConfig):
             comparison,  # noqa: F401 - registers the money effects and the 应补尽补 panel of agency comparisons
             jobs,  # noqa: F401 - registers the job handlers
             panels,  # noqa: F401 - registers the person-page panel
+            rosters,
         )
+
+        hooks.enrollments_roster.register(rosters)

@@ -14,7 +14,7 @@ def _months_back(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def seed_demo_data(*, rng, today: date, stdout) -> dict:
+def seed_demo_data(*, rng, today: date, stdout, context=None) -> dict:
     programs = {p.code: p for p in Program.objects.all()}
     with connection.cursor() as cursor:
         cursor.execute(

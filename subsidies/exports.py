@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.spreadsheets import escape_formula
+from fedportal.pdf import render_pdf_template
 
 from .models import PaymentRun, RunStatus
 
@@ -187,8 +188,6 @@ def township_sheets(run: PaymentRun, *, township_id: int | None = None) -> list[
 
 
 def render_payment_pdf(run: PaymentRun, *, township_id: int | None = None) -> bytes:
-    from fedportal.pdf import render_pdf_template
-
     townships = township_sheets(run, township_id=township_id)
     return render_pdf_template(
         "subsidies/payment_sheet_pdf.html",

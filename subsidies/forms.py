@@ -4,10 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.idnumber import normalize_id_number
 from cases.models import EducationStage, Township
 from cases.selectors import township_list_for_user
 from fedportal.accounts.permissions import township_scope
+from fedportal.idnumber import normalize_id_number
 
 from .models import Program, RunStatus
 from .selectors import DYNAMIC_EXCESS, DYNAMIC_MISSING

@@ -6,11 +6,14 @@ rows with an effective date, so a new rate from January applies to January's run
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fedportal.audit.tracking import audited
+
+from .rules import rule_for
 
 
 class PeriodKind(models.TextChoices):
@@ -45,6 +48,16 @@ class Program(models.Model):
         return self.period_kind == PeriodKind.MONTHLY
 
 
+def _rule_of(row):
+    """The eligibility rule of a rate's or parameter's program (None before a program is chosen, or without a rule)."""
+    if row.program_id is None:
+        return None
+    try:
+        return rule_for(row.program.code)
+    except LookupError:
+        return None
+
+
 @audited()
 class ProgramRate(models.Model):
     """An amount of one tier of a program (e.g. nursing grade 1), valid from `effective_from` until the next row."""
@@ -62,10 +75,27 @@ class ProgramRate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "tier", "effective_from"], name="program_rate_unique_from"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="program_rate_amount_not_negative"),
+            # The judge reads rates on the first day of each month: a rate dated mid-month would miss that month.
+            models.CheckConstraint(
+                condition=Q(effective_from__day=1),
+                name="program_rate_from_first_of_month",
+                violation_error_message=_("生效日期须为某月1日。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.program} {self.tier} {self.effective_from:%Y-%m-%d} {self.amount}"
+
+    def clean(self):
+        # A tier the rule does not know would never be paid: the rule's tiers are the only valid ones.
+        rule = _rule_of(self)
+        if rule is not None and self.tier not in rule.tiers:
+            raise ValidationError(
+                {
+                    "tier": _("“%(value)s”不是此项目规则的档次；可选：%(choices)s。")
+                    % {"value": self.tier, "choices": "、".join(f"{k}（{v}）" for k, v in rule.tiers.items())}
+                }
+            )
 
 
 @audited()
@@ -85,11 +115,29 @@ class ProgramParameter(models.Model):
         verbose_name = _("项目参数")
         verbose_name_plural = _("项目参数")
         constraints = [
-            models.UniqueConstraint(fields=["program", "key", "effective_from"], name="program_parameter_unique_from")
+            models.UniqueConstraint(fields=["program", "key", "effective_from"], name="program_parameter_unique_from"),
+            # As the rates: the judge reads switches on the first day of each month.
+            models.CheckConstraint(
+                condition=Q(effective_from__day=1),
+                name="program_parameter_from_first_of_month",
+                violation_error_message=_("生效日期须为某月1日。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.program} {self.key}={self.value} ({self.effective_from:%Y-%m-%d})"
+
+    def clean(self):
+        # A misspelt key would silently leave the rule on its default: only the rule's parameters are accepted.
+        rule = _rule_of(self)
+        parameters = rule.all_parameters() if rule is not None else {}
+        if rule is not None and self.key not in parameters:
+            raise ValidationError(
+                {
+                    "key": _("“%(value)s”不是此项目规则的参数；可选：%(choices)s。")
+                    % {"value": self.key, "choices": "、".join(f"{k}（{p.label}）" for k, p in parameters.items())}
+                }
+            )
 
 
 class EnrollmentStatus(models.TextChoices):

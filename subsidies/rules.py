@@ -289,30 +289,18 @@ judged AS (
 def eligibility_reasons(program_code: str, person_ids: list[int], on: date) -> dict[int, list[str]]:
     """For each person id, the Chinese reasons they do not qualify for the program on `on` (empty list = qualifies).
 
-    One query for the whole list. Enrollment is not part of it: this is whether the person meets the rule."""
-    from .models import Program
-
-    if not person_ids:
-        return {}
-    rule = rule_for(program_code)
-    program_id = Program.objects.values_list("pk", flat=True).get(code=program_code)
-    sql = (
-        "WITH "
-        + judged_sql(
-            rule,
-            "SELECT DISTINCT unnest(%(person_ids)s::bigint[]) AS person_id, %(on)s::date AS month, %(on)s::date AS day",
-        )
-        + "\nSELECT person_id, reasons FROM judged"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
-        found = {person_id: reason_labels(codes) for person_id, codes in cursor.fetchall()}
+    The labels of `eligibility_codes` (one query for the whole list). Enrollment is not part of it: this is whether
+    the person meets the rule."""
+    judged = eligibility_codes(program_code, person_ids, on)
     # An id that is not a person does not qualify either.
-    return {pid: found.get(pid, [str(_("登记中无此人"))]) for pid in person_ids}
+    missing = [str(_("登记中无此人"))]
+    return {pid: reason_labels(judged[pid][0]) if pid in judged else missing for pid in person_ids}
 
 
 def eligibility_codes(program_code: str, person_ids: list[int], on: date) -> dict[int, tuple[list[str], str]]:
-    """Like eligibility_reasons but with reason codes and the tier, for services that store them."""
+    """The judge's verdict for each person id on `on`: (reason codes, empty when they qualify; the amount tier).
+
+    One query for the whole list; an id that is not a person is absent."""
     from .models import Program
 
     if not person_ids:

@@ -95,12 +95,6 @@ def payment_line_list_for_user(user, run: PaymentRun, *, township_id: int | None
     return lines if township_id is None else lines.filter(township_id=township_id)
 
 
-def budget_list_for_user(user):
-    if not (has_perm(user, Perm.BUDGET_EDIT) or has_perm(user, Perm.DASHBOARD_VIEW)):
-        return Budget.objects.none()
-    return Budget.objects.select_related("program")
-
-
 def budget_execution(*, year: int) -> list[dict]:
     """Per program: budget, paid in approved runs of the year (net of recoveries), execution rate. For dashboards."""
     paid = {

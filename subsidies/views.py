@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.idnumber import mask_id_number
 from cases.selectors import person_list_for_user, township_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, require_perm
+from fedportal.core.forms import message_errors
+from fedportal.idnumber import mask_id_number
 
 from . import selectors
 from .exports import payment_sheet_export
@@ -39,12 +40,6 @@ from .services import (
     payment_run_discard,
     payment_run_recompute,
 )
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
 
 # Entering, checking and reviewing applications all start from the same lists and pages.
 _APPLICATION_PERMS = (Perm.APPLICATION_ENTER, Perm.APPLICATION_REVIEW)
@@ -83,7 +78,7 @@ def application_create(request):
             try:
                 application = application_submit(person=person, acting_user=request.user, **data)
             except ValidationError as exc:
-                _errors(request, exc)
+                message_errors(request, exc)
             else:
                 messages.success(request, _("申请已录入，待乡镇初审。"))
                 return redirect("subsidies:application_detail", application_id=application.pk)
@@ -130,7 +125,7 @@ def application_action(request, application_id: int):
         else:
             messages.error(request, _("未知的操作。"))
     except ValidationError as exc:
-        _errors(request, exc)
+        message_errors(request, exc)
     else:
         messages.success(request, _("已办理。"))
     return redirect("subsidies:application_detail", application_id=application.pk)
@@ -191,7 +186,7 @@ def payment_run_create_view(request):
                 program=program, period=period, as_of=form.cleaned_data["as_of"], acting_user=request.user
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            message_errors(request, exc)
         else:
             return redirect("subsidies:payment_run_detail", run_id=run.pk)
     else:
@@ -259,7 +254,7 @@ def payment_run_action(request, run_id: int):
     try:
         service(run=run, acting_user=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        message_errors(request, exc)
     else:
         messages.success(
             request,
@@ -291,7 +286,7 @@ def payment_run_export(request, run_id: int):
         spool.seek(0)
         return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx")
     except ValidationError as exc:
-        _errors(request, exc)
+        message_errors(request, exc)
         return redirect("subsidies:payment_run_detail", run_id=run.pk)
 
 

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import factory
 from django.contrib.auth import get_user_model
 
-from cases.idnumber import check_character
 from cases.models import Household, Person, PovertyRecord, PovertyStatus, Township, Village
 from certificates.models import Certificate, CertificateStatus, Generation
 from fedportal.accounts.models import Role
+from fedportal.idnumber import check_character
 
 TEST_PASSWORD = "Test-Password-2026!"
 
@@ -108,3 +108,75 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     issue_date = date(2020, 1, 1)
     expiry_date = factory.LazyAttribute(lambda o: o.issue_date.replace(year=o.issue_date.year + 10) - timedelta(days=1))
     status = CertificateStatus.ACTIVE
+
+
+def _ten_years(issue: date) -> date:
+    try:
+        return issue.replace(year=issue.year + 10) - timedelta(days=1)
+    except ValueError:  # issued on 29 February
+        return date(issue.year + 10, 2, 28)
+
+
+class HolderFactory(PersonFactory):
+    """A person holding one certificate of a given category and grade, with a poverty record when they have a status.
+
+    `HolderFactory(category=5, grade=1)`, `HolderFactory(poverty=PovertyStatus.DIBAO)`,
+    `HolderFactory(issue=date(2024, 12, 2))`, `HolderFactory(certificate=False)` (registered, no card yet).
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    class Params:
+        category = 4
+        grade = 2
+        generation = Generation.THIRD
+        issue = date(2020, 1, 1)
+        expiry = None
+        certificate = True
+        poverty = None
+        poverty_start = date(2015, 1, 1)
+        poverty_end = None
+
+    poverty_status = factory.LazyAttribute(lambda o: o.poverty or PovertyStatus.NONE)
+    held_certificate = factory.Maybe(
+        "certificate",
+        yes_declaration=factory.RelatedFactory(
+            CertificateFactory,
+            factory_related_name="person",
+            category=factory.SelfAttribute("..category"),
+            grade=factory.SelfAttribute("..grade"),
+            generation=factory.SelfAttribute("..generation"),
+            issue_date=factory.SelfAttribute("..issue"),
+            expiry_date=factory.LazyAttribute(lambda o: o.factory_parent.expiry or _ten_years(o.factory_parent.issue)),
+        ),
+    )
+    poverty_record = factory.Maybe(
+        factory.LazyAttribute(lambda o: bool(o.poverty)),
+        yes_declaration=factory.RelatedFactory(
+            PovertyRecordFactory,
+            factory_related_name="person",
+            status=factory.SelfAttribute("..poverty"),
+            start_date=factory.SelfAttribute("..poverty_start"),
+            end_date=factory.SelfAttribute("..poverty_end"),
+        ),
+    )
+
+
+class MultiHouseholdFactory(HouseholdFactory):
+    """A household whose members hold a valid card (`members=3`; default two: 一户多残), the first its head.
+
+    The flag is derived, not set: call `household_refresh_multi_flags` (or a service) to see it.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def members(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for index in range(2 if extracted is None else extracted):
+            HolderFactory(
+                village=obj.village, household=obj, relation_to_head="head" if index == 0 else "child", **kwargs
+            )

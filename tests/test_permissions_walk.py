@@ -1,4 +1,5 @@
-"""Walk every URL of the project as every role and as an anonymous user.
+"""Walk every URL of the project as every role and as an anonymous user: one test per URL, so a failure names its URL
+and the walk spreads over workers.
 
 - anonymous: sent to the login page (except the few public pages);
 - a role without the view's capabilities: 403 (or 404);
@@ -9,11 +10,14 @@
 import re
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from fedportal.accounts.models import Role
 from fedportal.accounts.permissions import has_perm
+from fedportal.jobs.models import Job
 
+from .factories import TownshipFactory, UserFactory, VillageFactory
 from .world import build_world, collect_samples, county_wide_urls
 
 PUBLIC_URLS = {"accounts:login", "healthz", "set_language"}
@@ -48,11 +52,37 @@ def _all_url_names():
     return sorted({name for name, _pattern in _named_patterns()})
 
 
-@pytest.fixture
-def world(users, township, other_township, village, other_village):
-    return build_world(
-        users=users, township=township, other_township=other_township, village=village, other_village=other_village
-    )
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the whole module (built once, rolled back at the end); each test runs in a savepoint of it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            township = TownshipFactory(code="360121001", name="莲塘镇")
+            other_township = TownshipFactory(code="360121002", name="向塘镇")
+            users = {
+                role: UserFactory(
+                    username=role,
+                    role=role,
+                    township=township if role == Role.LIAISON else None,
+                    is_staff=role == Role.ADMIN,
+                    is_superuser=role == Role.ADMIN,
+                )
+                for role in Role
+            }
+            world = build_world(
+                users=users,
+                township=township,
+                other_township=other_township,
+                village=VillageFactory(township=township, code="360121001001", name="莲塘村"),
+                other_village=VillageFactory(township=other_township, code="360121002001", name="向塘村"),
+            )
+            world.samples = collect_samples(world)
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def _url(name, samples):
@@ -65,57 +95,53 @@ def _url(name, samples):
 
 
 @pytest.mark.django_db
-def test_every_url_answers_every_role_as_expected(client, world):
-    own_samples, _foreign = collect_samples(world)
-    from fedportal.jobs.models import Job
-
+@pytest.mark.parametrize("name", [name for name in _all_url_names() if name != "set_language"])
+def test_every_url_answers_every_role_as_expected(client, world, name):
+    own_samples, _foreign = world.samples
     problems = []
-    for name in _all_url_names():
-        if name == "set_language":
+    for role in [None, *Role]:
+        client.logout()
+        user = world.users[role] if role else None
+        if user:
+            client.force_login(user)
+        samples = dict(own_samples)
+        if name.startswith("jobs:job_") and name != "jobs:job_list":
+            owner = user or world.users[Role.ADMIN]
+            job = Job.objects.create(kind="system.selftest", created_by=owner, status="failed")
+            samples[name] = {"job_id": job.pk}
+        url = _url(name, samples)
+        response = client.get(url)
+        status = response.status_code
+        if status >= 500:
+            problems.append(f"{name} as {role}: server error {status}")
             continue
-        for role in [None, *Role]:
-            client.logout()
-            user = world.users[role] if role else None
-            if user:
-                client.force_login(user)
-            samples = dict(own_samples)
-            if name.startswith("jobs:job_") and name != "jobs:job_list":
-                owner = user or world.users[Role.ADMIN]
-                job = Job.objects.create(kind="system.selftest", created_by=owner, status="failed")
-                samples[name] = {"job_id": job.pk}
-            url = _url(name, samples)
-            response = client.get(url)
-            status = response.status_code
-            if status >= 500:
-                problems.append(f"{name} as {role}: server error {status}")
+        if role is None:
+            if name in PUBLIC_URLS:
                 continue
-            if role is None:
-                if name in PUBLIC_URLS:
-                    continue
-                if status != 302 or "/accounts/login/" not in response.get("Location", ""):
-                    problems.append(f"{name} anonymous: expected a redirect to the login page, got {status}")
-                continue
-            view = resolve(url).func
-            required = getattr(view, "required_perms", None)
-            required_any = getattr(view, "required_any_perms", None)
-            if required is None and required_any is None and name not in PUBLIC_URLS | OPEN_TO_ALL_SIGNED_IN:
-                problems.append(f"{name}: the view declares no capabilities (use @require_perm)")
-                continue
-            allowed = all(has_perm(user, perm) for perm in (required or ())) and (
-                required_any is None or any(has_perm(user, perm) for perm in required_any)
-            )
-            # The sample job has no result file, so its download is a 404 even for its owner.
-            allowed_codes = {404} if name == "jobs:job_download" else {200, 302, 405}
-            if allowed and status not in allowed_codes:
-                problems.append(f"{name} as {role}: allowed, expected {sorted(allowed_codes)}, got {status}")
-            if not allowed and status not in (403, 404):
-                problems.append(f"{name} as {role}: not allowed, expected 403/404, got {status}")
+            if status != 302 or "/accounts/login/" not in response.get("Location", ""):
+                problems.append(f"{name} anonymous: expected a redirect to the login page, got {status}")
+            continue
+        view = resolve(url).func
+        required = getattr(view, "required_perms", None)
+        required_any = getattr(view, "required_any_perms", None)
+        if required is None and required_any is None and name not in PUBLIC_URLS | OPEN_TO_ALL_SIGNED_IN:
+            problems.append(f"{name}: the view declares no capabilities (use @require_perm)")
+            continue
+        allowed = all(has_perm(user, perm) for perm in (required or ())) and (
+            required_any is None or any(has_perm(user, perm) for perm in required_any)
+        )
+        # The sample job has no result file, so its download is a 404 even for its owner.
+        allowed_codes = {404} if name == "jobs:job_download" else {200, 302, 405}
+        if allowed and status not in allowed_codes:
+            problems.append(f"{name} as {role}: allowed, expected {sorted(allowed_codes)}, got {status}")
+        if not allowed and status not in (403, 404):
+            problems.append(f"{name} as {role}: not allowed, expected 403/404, got {status}")
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.django_db
 def test_liaison_never_reaches_another_townships_records(client, world):
-    _own, foreign = collect_samples(world)
+    _own, foreign = world.samples
     liaison = world.users[Role.LIAISON]
     client.force_login(liaison)
     problems = []
@@ -135,7 +161,7 @@ def test_liaison_never_reaches_another_townships_records(client, world):
 @pytest.mark.django_db
 def test_every_url_with_an_object_has_a_foreign_sample(world):
     """A URL that takes an object id must be tried against the other township too."""
-    _own, foreign = collect_samples(world)
+    _own, foreign = world.samples
     county_wide = county_wide_urls()
     missing = []
     for name, pattern in _named_patterns():
@@ -146,8 +172,8 @@ def test_every_url_with_an_object_has_a_foreign_sample(world):
 
 
 @pytest.mark.django_db
-def test_admin_site_is_for_administrators_only(client, users):
-    for role, user in users.items():
+def test_admin_site_is_for_administrators_only(client, world):
+    for role, user in world.users.items():
         client.force_login(user)
         response = client.get("/admin/")
         if role == Role.ADMIN:

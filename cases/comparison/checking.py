@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cases.idnumber import parse_id_number
 from cases.models import Person, PovertyRecord, PovertyStatus
 from cases.rosters.cells import CellError, is_blank, is_mangled_number, number_as_excel_shows, parse_date, text
+from fedportal.idnumber import parse_id_number
 
 from . import schema as S
 from .models import ComparisonKind, FindingKind

@@ -12,9 +12,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cases.idnumber import mask_id_number
 from cases.rosters.workbooks import TEMPLATE_ROWS, safe_cell
 from fedportal.core.spreadsheets import is_formula_like
+from fedportal.idnumber import mask_id_number
 
 from . import describe
 from . import schema as S

@@ -10,8 +10,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cases.idnumber import parse_id_number
-from certificates.validation import check_certificate_number
+from cases.disability import check_certificate_number
+from fedportal.idnumber import parse_id_number
 
 from . import schema as S
 from .cells import (

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db import connection
 
+from .. import hooks
 from .copy import copy_rows, temp_table
 from .persons_plan import PERSON_COPY_COLUMNS, PersonsPlan
 
@@ -151,6 +152,4 @@ def write_persons(plan: PersonsPlan, *, acting_user_id: int | None, source: str,
 
 
 def refresh_multi_flags(household_ids: list[int], today: date) -> None:
-    from cases.services import household_refresh_multi_flags
-
-    household_refresh_multi_flags(household_ids=household_ids, on=today)
+    hooks.households_changed(household_ids=household_ids, on=today)

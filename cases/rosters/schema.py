@@ -4,7 +4,8 @@ from django.conf import settings
 from django.utils import translation
 
 from cases.models import EducationStage, PovertyStatus, Relation
-from certificates.models import Category, Generation, Grade
+
+from ..disability import Category, Generation, Grade
 
 # Persons roster: header names are the contract; order in the file is free.
 P_NAME = "姓名"

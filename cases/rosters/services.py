@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import hooks
 from cases.models import RosterImport, RosterKind, RosterStatus, Township
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.jobs.services import job_create
 
 from . import schema as S
 from .reader import RosterFileError, read_roster
@@ -75,9 +77,7 @@ def roster_check(
         progress(0, len(sheet.rows), _("已读取 %(rows)s 行，正在校验") % {"rows": len(sheet.rows)})
     step = (lambda done, message: progress(done, len(sheet.rows), message)) if progress else None
     if kind == RosterKind.ENROLLMENTS:
-        from .enrollments import validate_enrollments
-
-        return validate_enrollments(sheet, today=today, progress=step)
+        return hooks.enrollments_roster().validate(sheet, today=today, progress=step)
     from .persons_validation import validate_persons
 
     return validate_persons(sheet, township=township, today=today, progress=step)
@@ -91,9 +91,7 @@ def roster_apply(*, report: RosterReport, acting_user, source: str, today: date 
     user_id = getattr(acting_user, "pk", None)
     with transaction.atomic():
         if report.kind == RosterKind.ENROLLMENTS:
-            from .enrollments import write_enrollments
-
-            counts = write_enrollments(report.plan, acting_user=acting_user)
+            counts = hooks.enrollments_roster().write(report.plan, acting_user=acting_user)
         else:
             from .persons_writing import write_persons
 
@@ -124,8 +122,6 @@ def roster_upload(
     `township` (county staff only) makes it that township's upload, as the CLI's --township does: the roster's
     township is what roster_check gets, so a row of another township is an error.
     """
-    from fedportal.jobs.services import job_create
-
     township = upload_township_for(acting_user, township)
     check_kind_allowed(kind=kind, user=acting_user, township=township)
     if len(content) > S.max_bytes():
@@ -181,8 +177,6 @@ def roster_validate(*, roster: RosterImport, progress=None) -> RosterReport:
 
 def roster_confirm(*, roster: RosterImport, acting_user) -> RosterImport:
     """The user confirms a valid roster: start the import job (once)."""
-    from fedportal.jobs.services import job_create
-
     with transaction.atomic():
         claimed = RosterImport.objects.filter(pk=roster.pk, status=RosterStatus.VALID).update(
             status=RosterStatus.IMPORTING

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cases.models import RosterKind, RosterStatus, Township
 from cases.selectors import township_list_for_user, village_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm, township_scope
+from fedportal.core.forms import apply_errors, message_errors
 from fedportal.jobs.progress import live_progress
 
 from . import services
@@ -43,7 +44,7 @@ def roster_list(request):
                 township=form.cleaned_data.get("township"),
             )
         except ValidationError as exc:
-            form.add_error("file", exc)
+            apply_errors(form, exc, field="file")
         else:
             messages.success(request, _("文件已上传，正在校验。"))
             return redirect("cases:roster_detail", roster_id=roster.pk)
@@ -122,7 +123,7 @@ def roster_confirm(request, roster_id: int):
     try:
         services.roster_confirm(roster=roster, acting_user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        message_errors(request, exc)
     else:
         messages.success(request, _("已开始导入。"))
     return redirect("cases:roster_detail", roster_id=roster.pk)

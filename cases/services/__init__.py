@@ -7,8 +7,6 @@ transaction. Import from here (`from cases.services import person_create`); the 
 from .households import (
     household_add_member,
     household_create,
-    household_refresh_multi_flag,
-    household_refresh_multi_flags,
     household_remove_member,
     household_set_head,
 )
@@ -31,8 +29,6 @@ __all__ = [
     "StalePersonError",
     "household_add_member",
     "household_create",
-    "household_refresh_multi_flag",
-    "household_refresh_multi_flags",
     "household_remove_member",
     "household_set_head",
     "person_create",

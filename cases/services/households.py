@@ -1,57 +1,16 @@
-"""Households (户): creation, membership, the head, and the multi-disability flag (一户多残)."""
+"""Households (户): creation, membership and the head.
 
-from collections.abc import Iterable
-from datetime import date
+The multi-disability flag (一户多残) is derived from certificates: a change of members calls
+`hooks.households_changed`, and the certificates app recomputes the flag (certificates/households.py).
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import hooks
 from ..models import Household, Person, Relation, Village
-
-MULTI_DISABILITY_MIN_HOLDERS = 2
-
-
-def _multi_household_ids(*, on: date, household_ids: Iterable[int] | None = None):
-    """Households with at least two members holding a valid 2nd/3rd-generation certificate on `on` (a subquery)."""
-    from certificates.selectors import certificates_valid_on
-
-    certificates = certificates_valid_on(on).filter(person__household__isnull=False)
-    if household_ids is not None:
-        certificates = certificates.filter(person__household_id__in=household_ids)
-    return (
-        certificates.values("person__household_id")
-        .annotate(holders=Count("person_id", distinct=True))
-        .filter(holders__gte=MULTI_DISABILITY_MIN_HOLDERS)
-        .values("person__household_id")
-    )
-
-
-def household_refresh_multi_flags(*, household_ids: Iterable[int] | None = None, on: date | None = None) -> dict:
-    """Set-wise: bring `is_multi_disability` up to date for these households (all when None) in two UPDATEs.
-
-    Certificates expire with the calendar, not only through services, so a periodic call with no ids keeps
-    every flag true to today.
-    """
-    on = on or timezone.localdate()
-    ids = None if household_ids is None else list(household_ids)
-    households = Household.objects.all() if ids is None else Household.objects.filter(pk__in=ids)
-    multi = _multi_household_ids(on=on, household_ids=ids)
-    with transaction.atomic():
-        flagged = households.filter(is_multi_disability=False, pk__in=multi).update(is_multi_disability=True)
-        unflagged = households.filter(is_multi_disability=True).exclude(pk__in=multi).update(is_multi_disability=False)
-    return {"flagged": flagged, "unflagged": unflagged}
-
-
-def household_refresh_multi_flag(*, household: Household | None, on: date | None = None) -> bool | None:
-    """One household: recompute its flag; returns the new value (None when there is no household)."""
-    if household is None:
-        return None
-    household_refresh_multi_flags(household_ids=[household.pk], on=on)
-    household.refresh_from_db(fields=["is_multi_disability"])
-    return household.is_multi_disability
 
 
 def household_create(*, register_number: str, village: Village, address: str = "", acting_user) -> Household:
@@ -102,7 +61,7 @@ def household_add_member(*, household: Household, person: Person, relation: str,
     )
     person.household, person.relation_to_head = household, relation
     if old_household_id != household.pk:
-        household_refresh_multi_flag(household=household)
+        hooks.households_changed(household_ids=[household.pk])
     return person
 
 
@@ -112,7 +71,7 @@ def household_remove_member(*, household: Household, person: Person, acting_user
         raise ValidationError(_("%(name)s 不是此户成员。") % {"name": person.name})
     Person.objects.filter(pk=person.pk).update(household=None, relation_to_head="", updated_at=timezone.now())
     person.household, person.relation_to_head = None, ""
-    household_refresh_multi_flag(household=household)
+    hooks.households_changed(household_ids=[household.pk])
     return person
 
 

@@ -9,7 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..idnumber import parse_id_number
+from fedportal.idnumber import parse_id_number
+
+from .. import hooks
 from ..models import Household, Person, PersonNote, PovertyRecord, PovertyStatus, Relation, Village
 
 # What a caseworker may type; sex and birth date come from the ID number, township from the village.
@@ -254,10 +256,7 @@ def poverty_status_set(
 
 @transaction.atomic
 def person_mark_deceased(*, person: Person, death_date: date, acting_user, comment: str = "") -> Person:
-    """Record a death and cancel the active certificate (reason 死亡)."""
-    from certificates.models import Certificate, CertificateStatus, EndReason
-    from certificates.services import certificate_cancel
-
+    """Record a death; the apps above react (the certificates app cancels the active card, reason 死亡)."""
     if person.death_date:
         raise ValidationError(_("已登记死亡（%(date)s）。") % {"date": person.death_date.isoformat()})
     if death_date > timezone.localdate():
@@ -268,24 +267,13 @@ def person_mark_deceased(*, person: Person, death_date: date, acting_user, comme
         death_date=death_date, version=F("version") + 1, updated_at=timezone.now()
     )
     person.refresh_from_db()
-    active = Certificate.objects.filter(person=person, status=CertificateStatus.ACTIVE).first()
-    if active is not None:
-        certificate_cancel(
-            certificate=active,
-            reason=EndReason.DEATH,
-            event_date=timezone.localdate(),
-            comment=comment,
-            acting_user=acting_user,
-        )
+    hooks.person_died(person=person, acting_user=acting_user, comment=comment)
     return person
 
 
 @transaction.atomic
 def person_mark_moved_out(*, person: Person, moved_out_date: date, acting_user, destination: str = "") -> Person:
-    """户籍 moved out of the county: the active certificate is transferred out with the person."""
-    from certificates.models import Certificate, CertificateStatus
-    from certificates.services import certificate_transfer_out
-
+    """户籍 moved out of the county; the apps above react (the active card is transferred out with the person)."""
     if person.moved_out_date:
         raise ValidationError(_("已登记户籍迁出（%(date)s）。") % {"date": person.moved_out_date.isoformat()})
     if moved_out_date > timezone.localdate():
@@ -294,11 +282,9 @@ def person_mark_moved_out(*, person: Person, moved_out_date: date, acting_user, 
         moved_out_date=moved_out_date, version=F("version") + 1, updated_at=timezone.now()
     )
     person.refresh_from_db()
-    active = Certificate.objects.filter(person=person, status=CertificateStatus.ACTIVE).first()
-    if active is not None:
-        certificate_transfer_out(
-            certificate=active, event_date=moved_out_date, destination=destination, acting_user=acting_user
-        )
+    hooks.person_moved_out(
+        person=person, moved_out_date=moved_out_date, destination=destination, acting_user=acting_user
+    )
     return person
 
 

@@ -3,8 +3,8 @@
 from django import template
 from django.urls import reverse
 
-from cases.idnumber import mask_account, mask_id_number, mask_phone
 from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.idnumber import mask_account, mask_id_number, mask_phone
 
 register = template.Library()
 
@@ -25,11 +25,6 @@ def masked_id(value):
 @register.filter
 def masked_phone(value):
     return mask_phone(value or "")
-
-
-@register.filter
-def masked_account(value):
-    return mask_account(value or "")
 
 
 @register.inclusion_tag("cases/_sensitive.html", takes_context=True)

@@ -8,9 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.disability import check_certificate_number
 from cases.models import Person
-from cases.services import household_refresh_multi_flag
 
+from ..households import household_refresh_multi_flag
 from ..models import (
     Assessment,
     Category,
@@ -22,7 +23,7 @@ from ..models import (
     EventKind,
     Generation,
 )
-from ..validation import RENEWAL_WINDOW_DAYS, check_certificate_number, clean_components, expiry_for
+from ..validation import RENEWAL_WINDOW_DAYS, clean_components, expiry_for
 from ._common import ensure_active, ensure_no_active_certificate, ensure_person_in_county, ensure_reapply_bar_passed
 
 

@@ -12,6 +12,16 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def audited_person_by_id_number(*, id_number: str):
+    """The person an auditor asks about, or None.
+
+    The audit log sits below the registry and never imports it: the person model is the one that
+    `SensitiveAccess.person` points at (the foreign key declared by name, as Django relates apps).
+    """
+    person_model = SensitiveAccess._meta.get_field("person").related_model
+    return person_model.objects.filter(id_number=id_number).first()
+
+
 def audit_event_list(
     *, person=None, user_id: int | None = None, date_from: date | None = None, date_to: date | None = None
 ):

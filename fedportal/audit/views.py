@@ -1,12 +1,11 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from cases.idnumber import normalize_id_number
-from cases.models import Person
 from fedportal.accounts.permissions import Perm, require_perm
+from fedportal.idnumber import normalize_id_number
 
 from .forms import AuditFilterForm
-from .selectors import audit_event_list, sensitive_access_list, user_names_for_events
+from .selectors import audit_event_list, audited_person_by_id_number, sensitive_access_list, user_names_for_events
 
 
 def _filters(request):
@@ -16,7 +15,7 @@ def _filters(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["id_number"]:
-            filters["person"] = Person.objects.filter(id_number=normalize_id_number(data["id_number"])).first()
+            filters["person"] = audited_person_by_id_number(id_number=normalize_id_number(data["id_number"]))
             person_missing = filters["person"] is None
         filters["user_id"] = data["user"].pk if data["user"] else None
         filters["date_from"], filters["date_to"] = data["date_from"], data["date_to"]

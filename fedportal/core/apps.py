@@ -6,6 +6,3 @@ class CoreConfig(AppConfig):
     name = "fedportal.core"
     label = "core"
     verbose_name = _("门户")
-
-    def ready(self):
-        from . import jobs  # noqa: F401 - registers the job kinds

@@ -3,31 +3,12 @@
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from fedportal.accounts.permissions import township_scope
 
 from ..selectors import township_choices_for_user
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError onto the form (unknown fields become form-wide errors)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def run_service(form, call):
-    """Call a service; on a ValidationError attach it to the form and return None."""
-    try:
-        return call()
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None
 
 
 def selected_year(request) -> int:

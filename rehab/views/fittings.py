@@ -7,15 +7,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.idnumber import mask_id_number
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.core.forms import message_errors, run_service
+from fedportal.idnumber import mask_id_number
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
 from ..forms import FittingAssessForm, FittingFitForm, FittingFollowUpForm, FittingStartForm
 from ..models import DeviceType, FittingStatus
 from ..selectors import fitting_get_for_user, fitting_list_for_user, need_get_for_user, rehab_person_get_for_user
-from .common import done, filter_context, paginate, render_form, run_service, selected_township
+from .common import done, filter_context, paginate, render_form, selected_township
 
 
 @require_perm(Perm.REHAB_VIEW)
@@ -107,7 +108,7 @@ def need_to_fitting(request, pk):
     try:
         fitting = services.fitting_from_need(need=need, acting_user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        message_errors(request, error)
         return redirect("rehab:need_detail", pk=need.pk)
     messages.success(request, _("已转为辅具适配，请录入评估结果。"))
     return redirect("rehab:fitting_detail", pk=fitting.pk)
@@ -190,5 +191,5 @@ def fitting_cancel(request, pk):
         services.fitting_cancel(fitting=fitting, acting_user=request.user)
         messages.success(request, _("已取消该适配。"))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        message_errors(request, error)
     return redirect("rehab:fitting_detail", pk=fitting.pk)

@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases.idnumber import mask_id_number
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.core.forms import run_service
+from fedportal.idnumber import mask_id_number
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -27,7 +28,7 @@ from ..selectors import (
     renovation_get_for_user,
     renovation_list_for_user,
 )
-from .common import done, filter_context, paginate, render_form, run_service, selected_township, selected_year
+from .common import done, filter_context, paginate, render_form, selected_township, selected_year
 from .records import _need_or_none
 
 

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fedportal.accounts.permissions import Perm, has_perm, require_perm, township_scope
+from fedportal.core.forms import run_service
 
 from .. import services
 from ..forms import ContractForm, MonthForm, ProviderForm, ProviderServiceForm
 from ..pdfs import provider_statement_pdf
 from ..selectors import provider_get_for_user, provider_list_for_user, provider_statement, service_record_list_for_user
-from .common import done, paginate, render_form, run_service
+from .common import done, paginate, render_form
 
 
 @require_perm(Perm.REHAB_VIEW)

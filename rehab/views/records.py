@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.idnumber import mask_id_number
 from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.core.forms import message_errors, run_service
+from fedportal.idnumber import mask_id_number
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -25,7 +26,7 @@ from ..selectors import (
     service_record_list_for_user,
     survey_record_list_for_user,
 )
-from .common import done, filter_context, paginate, render_form, run_service, selected_township, selected_year
+from .common import done, filter_context, paginate, render_form, selected_township, selected_year
 
 
 def _need_or_none(request, need_id):
@@ -179,7 +180,7 @@ def need_cancel(request, pk):
         services.need_cancel(need=need, acting_user=request.user)
         messages.success(request, _("已取消该需求。"))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        message_errors(request, error)
     return redirect("rehab:need_detail", pk=need.pk)
 
 

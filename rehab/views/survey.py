@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.idnumber import mask_id_number
 from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.core.forms import run_service
+from fedportal.idnumber import mask_id_number
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -23,7 +24,7 @@ from ..selectors import (
     survey_round_get_for_user,
     survey_round_list_for_user,
 )
-from .common import done, paginate, render_form, run_service, selected_township
+from .common import done, paginate, render_form, selected_township
 
 
 def _labels(values):

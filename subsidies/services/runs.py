@@ -18,6 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fedportal.jobs.models import JobStatus
 from fedportal.jobs.services import JobError, job_create
 
 from ..models import (
@@ -336,8 +337,6 @@ def previous_approved_run(run: PaymentRun) -> PaymentRun | None:
 def payment_run_approve(*, run: PaymentRun, acting_user) -> PaymentRun:
     """Lock a computed draft. The approver must not be its creator; one approved run per program and period
     (the database enforces both). Stopped enrollments are suspended with their reasons."""
-    from fedportal.jobs.models import JobStatus
-
     with transaction.atomic():
         run = PaymentRun.objects.select_for_update(of=("self",)).select_related("program", "job").get(pk=run.pk)
         if run.status != RunStatus.DRAFT:

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.models import Household, Relation
-from cases.services import household_add_member, household_refresh_multi_flags, household_set_head
+from cases.services import household_add_member, household_set_head
+from certificates.households import household_refresh_multi_flags
 from certificates.models import EndReason, Generation
 from certificates.services import certificate_cancel
-from tests.factories import CertificateFactory, HouseholdFactory, PersonFactory
+from tests.factories import CertificateFactory, HouseholdFactory, MultiHouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,13 @@ def test_second_head_and_other_township_refused(household, other_village, casewo
     stranger = PersonFactory(village=other_village)
     with pytest.raises(ValidationError, match="不能加入"):
         household_add_member(household=household, person=stranger, relation=Relation.OTHER, acting_user=caseworker)
+
+
+def test_a_household_of_two_holders_is_flagged_and_one_is_not():
+    multi = MultiHouseholdFactory()
+    single = MultiHouseholdFactory(members=1)
+    household_refresh_multi_flags(household_ids=[multi.pk, single.pk])
+    multi.refresh_from_db()
+    single.refresh_from_db()
+    assert multi.members.count() == 2 and multi.is_multi_disability
+    assert single.members.count() == 1 and not single.is_multi_disability

@@ -23,15 +23,15 @@ from django.utils import timezone
 
 from cases.models import PovertyStatus
 from certificates.models import CertificateLifecycleEvent, CertificateStatus, EndReason, EventKind
+from dashboards.statistics import add_months
 from fedportal.accounts.models import Role
-from fedportal.dashboards.statistics import add_months
 from tests.factories import CertificateFactory, PersonFactory, PovertyRecordFactory
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(monkeypatch):
     """Each test its own cache keys (the dashboards' figures and approved runs are cached; never flush Redis)."""
-    monkeypatch.setattr("fedportal.dashboards.selectors.CACHE_VERSION", uuid.uuid4().hex)
+    monkeypatch.setattr("dashboards.selectors.CACHE_VERSION", uuid.uuid4().hex)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from fedportal.dashboards.charts import bar_chart, line_chart, stacked_bar_chart
+from dashboards.charts import bar_chart, line_chart, stacked_bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

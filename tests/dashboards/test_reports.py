@@ -6,9 +6,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from dashboards.models import GeneratedReport, ReportKind
+from dashboards.services import report_request
 from fedportal.accounts.models import Role
-from fedportal.dashboards.models import GeneratedReport, ReportKind
-from fedportal.dashboards.services import report_request
 from fedportal.jobs.models import JobStatus
 from fedportal.jobs.services import job_execute
 
@@ -130,10 +130,11 @@ def test_survey_summary(dash_world, django_capture_on_commit_callbacks):
 
 
 def test_the_monthly_statement_is_scheduled_on_the_first(dash_world, django_capture_on_commit_callbacks):
-    from fedportal.dashboards.schedule import BEAT_SCHEDULE
-    from fedportal.dashboards.tasks import monthly_subsidy_statement
+    from django.conf import settings
 
-    entry = BEAT_SCHEDULE["dashboards-monthly-subsidy-statement"]
+    from dashboards.tasks import monthly_subsidy_statement
+
+    entry = settings.CELERY_BEAT_SCHEDULE["dashboards-monthly-subsidy-statement"]
     assert entry["task"] == monthly_subsidy_statement.name
     assert entry["schedule"].day_of_month == {1}
     with django_capture_on_commit_callbacks(execute=False):

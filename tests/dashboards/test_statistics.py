@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from fedportal.dashboards import statistics as stats
+from dashboards import statistics as stats
 
 pytestmark = pytest.mark.django_db
 

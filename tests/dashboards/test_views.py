@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from dashboards.models import GeneratedReport, ReportKind
 from fedportal.accounts.models import Role
-from fedportal.dashboards.models import GeneratedReport, ReportKind
 from fedportal.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_each_role_gets_the_dashboard_pages_its_capabilities_allow(client, dash_
 
 
 def test_event_totals_link_to_the_months_behind_them(client, dash_world):
-    from fedportal.dashboards.statistics import last_months
+    from dashboards.statistics import last_months
 
     w = dash_world
     client.force_login(w.users[Role.LEADER])

@@ -2,8 +2,8 @@
 
 from django.core.files.base import ContentFile
 
+from dashboards.models import GeneratedReport, ReportKind
 from fedportal.accounts.models import Role
-from fedportal.dashboards.models import GeneratedReport, ReportKind
 
 
 def _report(world, township):

@@ -1,16 +1,15 @@
 """Fixtures of the subsidies tests: the four programs, certificate holders with a poverty history, enrollments and
 runs computed in-process (the job handler called directly; the Celery path has its own worker test)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from cases.models import PovertyRecord
 from fedportal.accounts.models import Role
 from fedportal.jobs.services import job_execute
 from subsidies.models import Enrollment, PaymentRun
 from subsidies.services import payment_run_approve, payment_run_create
-from tests.factories import CertificateFactory, PersonFactory
+from tests.factories import HolderFactory
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def finance2(make_user):
 
 @pytest.fixture
 def make_holder(village):
-    """A person holding one certificate, with an optional poverty record."""
+    """A person holding one certificate, with an optional poverty record (HolderFactory with this file's defaults)."""
 
     def make(
         *,
@@ -41,19 +40,19 @@ def make_holder(village):
         village_=None,
         **person_fields,
     ):
-        person = PersonFactory(village=village_ or village, poverty_status=poverty or "none", **person_fields)
-        if certificate:
-            CertificateFactory(
-                person=person,
-                grade=grade,
-                category=category,
-                generation=generation,
-                issue_date=issue,
-                expiry_date=expiry or (issue.replace(year=issue.year + 10) - timedelta(days=1)),
-            )
-        if poverty:
-            PovertyRecord.objects.create(person=person, status=poverty, start_date=poverty_start, end_date=poverty_end)
-        return person
+        return HolderFactory(
+            village=village_ or village,
+            grade=grade,
+            category=category,
+            issue=issue,
+            expiry=expiry,
+            generation=generation,
+            poverty=poverty,
+            poverty_start=poverty_start,
+            poverty_end=poverty_end,
+            certificate=certificate,
+            **person_fields,
+        )
 
     return make
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dashboards import links
 from fedportal.accounts.models import Role
-from fedportal.dashboards import links
 from fedportal.jobs.services import job_execute
 from subsidies import selectors
 from subsidies.services import payment_run_recompute

@@ -148,3 +148,38 @@ def test_many_persons_in_one_call(make_holder, programs):
 
 def test_amounts_are_decimal(programs):
     assert programs["nursing"].rates.get(tier="grade1").amount == Decimal("100.00")
+
+
+def test_rates_and_switches_start_on_the_first_of_a_month(programs):
+    """The judge reads them on each month's first day: a mid-month date is refused by the database and the admin."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from subsidies.models import ProgramParameter, ProgramRate
+
+    rate = ProgramRate(program=programs["nursing"], tier="grade2", effective_from=date(2027, 1, 15), amount=90)
+    with pytest.raises(ValidationError, match="生效日期须为某月1日"):
+        rate.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rate.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgramParameter.objects.create(
+            program=programs["living"], key="extend_marginal", effective_from=date(2026, 3, 2), value=1
+        )
+    ProgramRate.objects.create(program=programs["nursing"], tier="grade2", effective_from=date(2027, 2, 1), amount=90)
+
+
+def test_the_admin_accepts_only_the_rules_tiers_and_parameter_keys(programs):
+    from django.core.exceptions import ValidationError
+
+    from subsidies.models import ProgramParameter, ProgramRate
+
+    day = date(2027, 1, 1)
+    with pytest.raises(ValidationError) as error:
+        ProgramRate(program=programs["nursing"], tier="grade_2", effective_from=day, amount=90).full_clean()
+    assert "tier" in error.value.message_dict and "grade2" in error.value.message_dict["tier"][0]
+    with pytest.raises(ValidationError) as error:
+        ProgramParameter(program=programs["living"], key="extend_marginals", effective_from=day, value=1).full_clean()
+    assert "key" in error.value.message_dict and "extend_marginal" in error.value.message_dict["key"][0]
+    ProgramRate(program=programs["nursing"], tier="grade2", effective_from=day, amount=90).full_clean()
+    ProgramParameter(program=programs["living"], key="extend_marginal", effective_from=day, value=1).full_clean()

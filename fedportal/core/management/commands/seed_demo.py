@@ -5,7 +5,6 @@ import pghistory
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cases.models import Person
 from fedportal.core import demo
 
 
@@ -22,21 +21,16 @@ class Command(BaseCommand):
         if persons < 0:
             raise CommandError("--persons must be 0 or more")
         started = time.monotonic()
-        rng = random.Random(seed)
-        today = timezone.localdate()
         with pghistory.context(command="seed_demo"):
-            townships = demo.seed_divisions()
-            users = demo.seed_users(townships[0])
-            if persons:
-                existing = Person.objects.count()
-                if existing:
-                    raise CommandError(f"the database already has {existing} persons; seed an empty database")
-                demo.seed_persons(count=persons, rng=rng, today=today, acting_user=users[1], stdout=self.stdout)
-                apps = demo.seed_app_demo_data(rng=rng, today=today, stdout=self.stdout)
-                if apps:
-                    self.stdout.write(f"  demo data added by: {', '.join(apps)}")
+            try:
+                context = demo.seed_demo(
+                    persons=persons, rng=random.Random(seed), today=timezone.localdate(), stdout=self.stdout
+                )
+            except demo.DemoError as error:
+                raise CommandError(str(error)) from error
         self.stdout.write(
-            f"demo county ready: {len(townships)} townships, {persons} persons in {time.monotonic() - started:.1f} s"
+            f"demo county ready: {context.summary.get('townships', 0)} townships, {persons} persons"
+            f" in {time.monotonic() - started:.1f} s"
         )
         self.stdout.write(
             f"demo users: {', '.join(u for u, _r, _n in demo.DEMO_USERS)}; password: {demo.demo_password()}"

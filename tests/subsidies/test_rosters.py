@@ -8,9 +8,8 @@ from django.core.management import call_command
 from cases.models import RosterKind
 from cases.rosters.schema import ENROLLMENT_COLUMNS
 from cases.rosters.services import roster_apply, roster_check
-from tests.factories import CertificateFactory, PersonFactory, make_id_number
-
-from .roster_fixtures import workbook_bytes
+from tests.cases.roster_fixtures import workbook_bytes
+from tests.factories import HolderFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +26,7 @@ def issues(report, row):
 
 @pytest.fixture
 def holder(village):
-    person = PersonFactory(village=village, township=village.township)
-    CertificateFactory(person=person, category=4, grade=1, issue_date=date(2020, 1, 1))
-    return person
+    return HolderFactory(village=village, category=4, grade=1)
 
 
 def test_errors(holder):

@@ -17,6 +17,10 @@ from django.db.models.functions import TruncMonth
 
 from cases.models import Township
 from certificates.models import Category, Certificate, CertificateLifecycleEvent, CertificateStatus, EventKind, Grade
+from rehab.models import ServiceType, SurveyRecord, SurveyRound
+from rehab.selectors import rehab_indicators, rehab_indicators_total, survey_progress
+from subsidies.models import Budget, LineKind, PaymentLine, PaymentRun, Program, RunStatus
+from subsidies.rules import judged_sql, registered_codes, rule_for
 
 logger = logging.getLogger(__name__)
 
@@ -160,15 +164,11 @@ def certificates_expiring(*, today: date, days: int = EXPIRY_WINDOW_DAYS, townsh
 
 
 def _programs():
-    from subsidies.models import Program
-
     return list(Program.objects.filter(is_active=True).order_by("sort_order", "code"))
 
 
 def _paid_lines():
     """Lines of approved runs that paid money (current month and back pay; recoveries apart)."""
-    from subsidies.models import LineKind, PaymentLine, RunStatus
-
     return PaymentLine.objects.filter(run__status=RunStatus.APPROVED, kind__in=[LineKind.CURRENT, LineKind.BACKPAY])
 
 
@@ -216,8 +216,6 @@ def approved_run_figures(run_ids: list[int]) -> dict[int, dict]:
 
 
 def _approved_runs(**filters) -> list[dict]:
-    from subsidies.models import PaymentRun, RunStatus
-
     return list(PaymentRun.objects.filter(status=RunStatus.APPROVED, **filters).values("id", "program_id", "period"))
 
 
@@ -263,8 +261,6 @@ def budget_execution(*, years: list[int], township_id: int | None = None) -> dic
 
     Budgets are county-wide: for one township only the paid amounts are given (no budget, no rate).
     """
-    from subsidies.models import Budget
-
     runs = _approved_runs(period__year__in=years)
     figures = approved_run_figures([r["id"] for r in runs])
     paid: dict[tuple[int, int], Decimal] = {}
@@ -301,10 +297,6 @@ def enrollment_gaps(*, on: date, township_id: int | None = None) -> dict:
     Judged set-wise in SQL by subsidies.rules (the same rule the payment runs use), grouped by township; the same
     definition as subsidies.selectors.dynamic_management, which lists the persons (up to a limit) for one user.
     """
-    try:
-        from subsidies.rules import judged_sql, registered_codes, rule_for
-    except ImportError:  # the subsidies rules are not installed yet
-        return {"on": on, "programs": []}
     codes = set(registered_codes())
     result = []
     scope_sql = "" if township_id is None else " AND p.township_id = %(township_id)s"
@@ -366,8 +358,6 @@ def enrollment_gaps(*, on: date, township_id: int | None = None) -> dict:
 def subsidy_statement(*, month: date, township_id: int | None = None) -> dict:
     """The monthly statement: per program, the approved run of `month` — recipients, current and back-pay lines,
     recoveries and totals — with a township breakdown. Yearly programs appear in the month their run's period is."""
-    from subsidies.models import LineKind, PaymentLine, PaymentRun, RunStatus
-
     runs = {r.program_id: r for r in PaymentRun.objects.filter(status=RunStatus.APPROVED, period=month)}
     lines = PaymentLine.objects.filter(run__in=list(runs.values()))
     if township_id is not None:
@@ -417,10 +407,6 @@ def subsidy_statement(*, month: date, township_id: int | None = None) -> dict:
 
 def rehab_figures(*, year: int, township_id: int | None = None) -> dict:
     """Rehab service rate and device fitting rate per township (rehab.selectors), with the county line."""
-    try:
-        from rehab.selectors import rehab_indicators, rehab_indicators_total
-    except ImportError:
-        return {"year": year, "townships": [], "total": None}
     rows = rehab_indicators(year=year, township_id=township_id)
     return {"year": year, "townships": rows, "total": rehab_indicators_total(rows)}
 
@@ -428,9 +414,6 @@ def rehab_figures(*, year: int, township_id: int | None = None) -> dict:
 def survey_summary(*, year: int, township_id: int | None = None) -> dict:
     """The yearly needs survey: progress per township (rehab.selectors.survey_progress) and, over the records of the
     round, how many persons received / need each kind of service (one query over the arrays)."""
-    from rehab.models import ServiceType, SurveyRecord, SurveyRound
-    from rehab.selectors import survey_progress
-
     survey_round = SurveyRound.objects.filter(year=year).first()
     if survey_round is None:
         return {"year": year, "round": None, "townships": [], "services": []}

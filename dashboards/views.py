@@ -13,10 +13,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.idnumber import mask_id_number
 from cases.selectors import township_list_for_user
 from certificates.models import EventKind
 from fedportal.accounts.permissions import Perm, require_perm, township_scope
+from fedportal.core.forms import apply_errors
+from fedportal.idnumber import mask_id_number
 
 from . import selectors
 from .forms import ReportRequestForm
@@ -154,9 +155,7 @@ def report_list(request):
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("已开始生成“%(title)s”，完成后可在下方下载。") % {"title": report.title})
             return redirect("dashboards:report_list")

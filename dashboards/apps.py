@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DashboardsConfig(AppConfig):
-    name = "fedportal.dashboards"
+    name = "dashboards"
     label = "dashboards"
     verbose_name = _("统计与报表")
 

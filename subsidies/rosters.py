@@ -1,7 +1,8 @@
 """The enrollments roster (county staff only): existing beneficiaries migrated from the old system.
 
-Built on the subsidies interfaces: Program/Enrollment, rules.eligibility_reasons (set-wise) and
-services.enrollment_bulk_upsert (one transaction). A person who does not qualify today is a warning:
+The registry's roster machinery (upload, bounded reader, report, jobs, CLI) lives in cases/rosters; this app owns
+what the enrollments kind means and registers it there (cases/hooks.py `enrollments_roster`, from apps.py):
+Program/Enrollment, rules.eligibility_reasons (set-wise) and services.enrollment_bulk_upsert (one transaction). A person who does not qualify today is a warning:
 the enrollment is recorded and the next payment run lists it as stopped with the reason.
 """
 
@@ -12,12 +13,22 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from cases.idnumber import parse_id_number
+from cases.rosters import schema as S
+from cases.rosters.cells import (
+    CellError,
+    is_mangled_number,
+    number_as_excel_shows,
+    parse_month,
+    parse_month_or_year,
+    text,
+)
+from cases.rosters.reader import RosterSheet
+from cases.rosters.report import RosterReport
+from fedportal.idnumber import parse_id_number
 
-from . import schema as S
-from .cells import CellError, is_mangled_number, number_as_excel_shows, parse_month, parse_month_or_year, text
-from .reader import RosterSheet
-from .report import RosterReport
+from .models import Enrollment, PeriodKind, Program
+from .rules import eligibility_reasons
+from .services import enrollment_bulk_upsert
 
 
 @dataclass
@@ -26,9 +37,6 @@ class EnrollmentsPlan:
 
 
 def validate_enrollments(sheet: RosterSheet, *, today: date, progress=None) -> RosterReport:
-    from subsidies.models import Enrollment, PeriodKind, Program
-    from subsidies.rules import eligibility_reasons
-
     report = RosterReport(kind="enrollments", rows=len(sheet.rows))
     index = {name: i for i, name in enumerate(sheet.header) if name}
     missing = [name for name in S.ENROLLMENT_REQUIRED if name not in index]
@@ -183,7 +191,13 @@ def validate_enrollments(sheet: RosterSheet, *, today: date, progress=None) -> R
     return report
 
 
-def write_enrollments(plan: EnrollmentsPlan, *, acting_user) -> dict:
-    from subsidies.services import enrollment_bulk_upsert
+def validate(sheet: RosterSheet, *, today: date, progress=None) -> RosterReport:
+    return validate_enrollments(sheet, today=today, progress=progress)
 
+
+def write(plan: EnrollmentsPlan, *, acting_user) -> dict:
+    return write_enrollments(plan, acting_user=acting_user)
+
+
+def write_enrollments(plan: EnrollmentsPlan, *, acting_user) -> dict:
     return enrollment_bulk_upsert(rows=plan.rows, acting_user=acting_user)

@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from cases.models import Township
+from fedportal.pdf import render_pdf_template
 
 from . import statistics as stats
 from .charts import bar_chart, format_number
@@ -391,6 +392,4 @@ def write_xlsx(report: Report) -> bytes:
 
 
 def write_pdf(report: Report) -> bytes:
-    from fedportal.pdf import render_pdf_template
-
     return render_pdf_template("dashboards/pdf/report.html", {"report": report})

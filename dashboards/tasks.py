@@ -1,4 +1,4 @@
-"""Scheduled work of the dashboards app (Celery beat; see schedule.py)."""
+"""Scheduled work of the dashboards app (Celery beat: settings.CELERY_BEAT_SCHEDULE names these tasks)."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -9,7 +9,7 @@ from .models import ReportKind
 from .services import previous_month, report_request
 
 
-@shared_task(name="fedportal.dashboards.monthly_subsidy_statement")
+@shared_task(name="dashboards.monthly_subsidy_statement")
 def monthly_subsidy_statement(month: str | None = None) -> dict:
     """On the 1st: the statement of the month just ended, as a report job of the system user."""
     user = system_user()
@@ -20,7 +20,7 @@ def monthly_subsidy_statement(month: str | None = None) -> dict:
     return {"status": "queued", "report": report.pk, "job": report.job_id, "month": month}
 
 
-@shared_task(name="fedportal.dashboards.warm_figures")
+@shared_task(name="dashboards.warm_figures")
 def warm_figures() -> dict:
     """Keep every scope's dashboard figures in the cache, so a leader never waits for them."""
     from .selectors import dashboard_cache_warm

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 
+from cases.models import Township
 from cases.selectors import person_list_for_user, township_list_for_user
 from certificates.models import CertificateLifecycleEvent
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
@@ -93,8 +94,6 @@ def dashboard_cache_clear(*, township_id: int | None, today: date | None = None)
 
 def dashboard_cache_warm(*, today: date | None = None) -> int:
     """Recompute the figures of the county and of every township (the beat task keeps them warm)."""
-    from cases.models import Township
-
     scopes = [None, *Township.objects.order_by("code").values_list("pk", flat=True)]
     for township_id in scopes:
         dashboard_figures(township_id=township_id, today=today, refresh=True)

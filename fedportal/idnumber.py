@@ -1,4 +1,6 @@
-"""Resident ID numbers (居民身份证号, GB 11643-1999): normalisation, validation and what they encode.
+"""Resident ID numbers (居民身份证号, GB 11643-1999): normalisation, validation, masking and what they encode.
+
+Platform code: the access layer and the audit log mask and look up ID numbers below the registry.
 
 Pure functions: used by forms, services and the roster validator alike.
 """
