@@ -25,6 +25,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from fedportal.core.clock import local_today
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fedportal.settings")
@@ -43,7 +45,6 @@ def id_number(area: str, i: int) -> str:
 
 def build(persons: int) -> dict:
     from django.db import connection, transaction
-    from django.utils import timezone
 
     from cases.models import Township, Village
     from fedportal.accounts.models import Role, User
@@ -55,7 +56,7 @@ def build(persons: int) -> dict:
     finance, _ = User.objects.get_or_create(username="bench_finance", defaults={"role": Role.FINANCE})
     finance2, _ = User.objects.get_or_create(username="bench_finance2", defaults={"role": Role.FINANCE})
     living = Program.objects.get(code="living")
-    current = timezone.localdate().replace(day=1)
+    current = local_today().replace(day=1)
     months = [add_months(current, -k) for k in (3, 2, 1)]
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -181,7 +182,6 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.utils import timezone
 
     from cases.comparison.services import comparison_apply, comparison_compare, comparison_upload
     from cases.models import Comparison
@@ -195,7 +195,7 @@ def main() -> int:
     comparison = comparison_upload(
         kind="poverty",
         source="县民政局低保名册（基准）",
-        as_of=timezone.localdate(),
+        as_of=local_today(),
         filename="roll.xlsx",
         content=content,
         acting_user=who["uploader"],

@@ -19,6 +19,8 @@ import time
 import uuid
 from pathlib import Path
 
+from fedportal.core.clock import local_today
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fedportal.settings")
@@ -60,7 +62,7 @@ def ensure_runs(months: int = 12) -> None:
     from fedportal.accounts.models import Role
     from subsidies.models import Budget, Enrollment, PaymentLine, PaymentRun, Program, RunStatus
 
-    today = timezone.localdate()
+    today = local_today()
     period_list = last_months(today, months)
     if PaymentRun.objects.filter(status=RunStatus.APPROVED, period__gte=period_list[0]).exists():
         print("approved runs of the last 12 months exist: using them", flush=True)
@@ -175,11 +177,10 @@ def measure(warm_runs: int, cold_runs: int) -> dict:
 
 
 def figure_breakdown() -> dict:
-    from django.utils import timezone
 
     from dashboards import statistics as stats
 
-    today = timezone.localdate()
+    today = local_today()
     months = stats.last_months(today, 12)
     parts = {
         "certified": lambda: stats.certified_persons(on=today),
@@ -199,7 +200,6 @@ def figure_breakdown() -> dict:
 
 
 def yearly_report() -> tuple[float, dict]:
-    from django.utils import timezone
 
     from dashboards.models import ReportKind
     from dashboards.services import report_request
@@ -208,7 +208,7 @@ def yearly_report() -> tuple[float, dict]:
 
     leader = User.objects.filter(role="leader").order_by("pk").first()
     # The job is run here, in this process, as the worker would run it (the enqueued copy finds it done).
-    report = report_request(kind=ReportKind.WORK_YEAR, params={"year": timezone.localdate().year}, acting_user=leader)
+    report = report_request(kind=ReportKind.WORK_YEAR, params={"year": local_today().year}, acting_user=leader)
     started = time.perf_counter()
     job = job_execute(report.job_id)
     elapsed = time.perf_counter() - started

@@ -16,6 +16,7 @@ from cases.disability import check_certificate_number
 from cases.models import Household, Person, PovertyRecord, Township, Village
 from cases.rosters.schema import vocabularies
 from certificates.models import Certificate, CertificateLifecycleEvent
+from fedportal.core.clock import local_today
 from fedportal.idnumber import parse_id_number
 
 VOCAB = None
@@ -110,13 +111,13 @@ class PersonRosterResource(resources.ModelResource):
             grade = _vocab()["残疾等级"][row["残疾等级"]]
             number = check_certificate_number(card, id_number=info.number, category=category, grade=grade)
             issue, expiry = _date(row["发证日期"]), _date(row["有效期至"])
-            if issue > date.today():
+            if issue > local_today():
                 raise ValidationError("发证日期晚于今天")
             if expiry <= issue:
                 raise ValidationError("有效期至应晚于发证日期")
             row["_card"] = (number, category, grade, _vocab()["证件代别"][row["证件代别"]], issue, expiry)
         start = row.get("低保起始日期")
-        row["_poverty_start"] = _date(start) if start else date.today()
+        row["_poverty_start"] = _date(start) if start else local_today()
         household, _ = Household.objects.get_or_create(
             register_number=str(row["户籍编号"]).strip(),
             defaults={
@@ -142,7 +143,7 @@ class PersonRosterResource(resources.ModelResource):
             self._dependents(persons, bulk=True)
 
     def _dependents(self, persons, bulk=False):
-        today = date.today()
+        today = local_today()
         active = {c.person_id: c for c in Certificate.objects.filter(person__in=persons, status="active")}
         open_records = {r.person_id: r for r in PovertyRecord.objects.filter(person__in=persons, end_date__isnull=True)}
         new_cards, events, new_records = [], [], []

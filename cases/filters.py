@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import django_filters
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from fedportal.core.clock import local_today
 
 from . import hooks
 from .disability import Category, Generation, Grade
@@ -66,7 +67,7 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(_active(**{name: value}))
 
     def filter_certificate_state(self, queryset, name, value):
-        today = timezone.localdate()
+        today = local_today()
         if value == "valid":
             return queryset.filter(_active(expiry_date__gte=today))
         if value == "expired":
@@ -77,7 +78,7 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(ended & ~_active())
 
     def filter_expiring(self, queryset, name, value):
-        today = timezone.localdate()
+        today = local_today()
         return queryset.filter(_active(expiry_date__gte=today, expiry_date__lte=today + timedelta(days=int(value))))
 
     @property

@@ -3,11 +3,11 @@
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.core.clock import local_today
 from fedportal.jobs.registry import job_handler
 from fedportal.jobs.services import JobError, job_attach_file
 
@@ -48,7 +48,7 @@ def export_persons(job, progress):
         output = person_export_xlsx(persons, reveal=reveal, progress=report)
     with output:
         suffix = "完整号码" if reveal else "脱敏"
-        job_attach_file(job=job, filename=f"残疾人名单-{suffix}-{timezone.localdate():%Y%m%d}.xlsx", content=output)
+        job_attach_file(job=job, filename=f"残疾人名单-{suffix}-{local_today():%Y%m%d}.xlsx", content=output)
     return {"rows": written, "full_numbers": reveal}
 
 

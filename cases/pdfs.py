@@ -1,7 +1,6 @@
 """Printable documents of the registry: the person summary sheet (人员信息表)."""
 
-from django.utils import timezone
-
+from fedportal.core.clock import local_now
 from fedportal.pdf import render_pdf_template
 
 from . import hooks
@@ -15,6 +14,6 @@ def person_summary_pdf(*, person, reveal: bool, request=None) -> bytes:
         **hooks.certificate_queries().for_person_page(person, with_assessments=False),
         "poverty_records": person_poverty_history(person),
         "notes": person_notes(person)[:10],
-        "printed_at": timezone.localtime(),
+        "printed_at": local_now(),
     }
     return render_pdf_template("cases/person_summary_pdf.html", context, request)

@@ -5,13 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.clock import local_today
 from fedportal.core.forms import apply_errors
 
 from . import hooks, services
@@ -88,7 +88,7 @@ def person_list(request):
             "filter": person_filter,
             "page": page,
             "query_string": _query_string(request),
-            "today": timezone.localdate(),
+            "today": local_today(),
             "can_create": has_perm(request.user, Perm.PERSON_EDIT),
             "can_export": has_perm(request.user, Perm.PERSON_EXPORT),
             "can_export_full": has_perm(request.user, Perm.PERSON_EXPORT)
@@ -147,7 +147,7 @@ def person_detail(request, pk: int):
             "members": household_members(person.household) if person.household_id else [],
             "note_form": NoteForm(),
             "panels": person_panels(request, person),
-            "today": timezone.localdate(),
+            "today": local_today(),
         },
     )
 
@@ -295,7 +295,7 @@ def household_detail(request, pk: int):
             "may_edit": may_edit,
             "member_form": HouseholdMemberForm(),
             "head_form": HouseholdHeadForm(household=household),
-            "today": timezone.localdate(),
+            "today": local_today(),
         },
     )
 

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.selectors import township_list_for_user
+from fedportal.core.clock import local_today
 from fedportal.idnumber import normalize_id_number
 
 from .models import Category, CertificateStatus, Generation, Grade
@@ -34,7 +34,7 @@ class CertificateFilter(django_filters.FilterSet):
         return queryset.filter(number__startswith=text) if text else queryset
 
     def filter_expiring(self, queryset, name, value):
-        today = timezone.localdate()
+        today = local_today()
         return queryset.filter(
             status=CertificateStatus.ACTIVE, expiry_date__gte=today, expiry_date__lte=today + timedelta(days=int(value))
         )

@@ -9,9 +9,9 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from cases.models import Household
+from fedportal.core.clock import local_today
 
 from .selectors import certificates_valid_on
 
@@ -37,7 +37,7 @@ def household_refresh_multi_flags(*, household_ids: Iterable[int] | None = None,
     Certificates expire with the calendar, not only through services, so a periodic call with no ids keeps
     every flag true to today.
     """
-    on = on or timezone.localdate()
+    on = on or local_today()
     ids = None if household_ids is None else list(household_ids)
     households = Household.objects.all() if ids is None else Household.objects.filter(pk__in=ids)
     multi = _multi_household_ids(on=on, household_ids=ids)

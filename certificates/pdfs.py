@@ -1,7 +1,6 @@
 """残疾人证申请审批表: the application and approval form of one assessment."""
 
-from django.utils import timezone
-
+from fedportal.core.clock import local_now
 from fedportal.pdf import render_pdf_template
 
 from .models import Category, CertificateLifecycleEvent, Grade
@@ -24,6 +23,6 @@ def application_form_pdf(*, assessment, reveal: bool, request=None) -> bytes:
         "components": [
             {"category": Category(c["category"]).label, "grade": Grade(c["grade"]).label} for c in assessment.components
         ],
-        "printed_at": timezone.localtime(),
+        "printed_at": local_now(),
     }
     return render_pdf_template("certificates/application_form_pdf.html", context, request)

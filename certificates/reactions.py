@@ -1,8 +1,7 @@
 """This app's reactions to registry changes (cases/hooks.py), registered in apps.py."""
 
-from django.utils import timezone
-
 from cases import hooks
+from fedportal.core.clock import local_today
 
 from .households import household_refresh_multi_flags
 from .models import Certificate, CertificateStatus, EndReason
@@ -17,7 +16,7 @@ def cancel_on_death(*, person, acting_user, comment: str = "") -> None:
         certificate_cancel(
             certificate=active,
             reason=EndReason.DEATH,
-            event_date=timezone.localdate(),
+            event_date=local_today(),
             comment=comment,
             acting_user=acting_user,
         )

@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.selectors import person_get_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.clock import local_today
 from fedportal.core.forms import apply_errors
 
 from . import services
@@ -74,7 +74,7 @@ def certificate_list(request):
             "page": page,
             "query_string": query.urlencode(),
             "recent_events": certificate_events_recent_for_user(request.user, limit=10),
-            "today": timezone.localdate(),
+            "today": local_today(),
         },
     )
 

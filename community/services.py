@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.selectors import ensure_person_in_scope
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.core.clock import local_today
 
 from .models import (
     CaseStatus,
@@ -42,7 +42,7 @@ def _authorize(acting_user, *, person=None, township_id=None, county_wide_allowe
 
 
 def _not_in_future(field: str, day: date) -> None:
-    if day > timezone.localdate():
+    if day > local_today():
         raise ValidationError({field: _("日期不能晚于今天。")})
 
 
@@ -318,7 +318,7 @@ def screening_tally_record(
     """Record (or correct) one township's screening figures for a month."""
     _authorize(acting_user, township_id=township.pk)
     month = month.replace(day=1)
-    if month > timezone.localdate():
+    if month > local_today():
         raise ValidationError({"month": _("不能登记未来月份的筛查数据。")})
     if not first_screens >= rescreens >= diagnoses >= referrals >= 0:
         raise ValidationError(_("人数应满足：初筛 ≥ 复筛 ≥ 确诊 ≥ 转介康复。"))

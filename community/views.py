@@ -8,12 +8,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.selectors import person_get_for_user, township_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm, township_scope
+from fedportal.core.clock import local_today
 from fedportal.core.forms import run_service
 
 from . import forms, selectors, services
@@ -24,7 +24,7 @@ def _period(request):
     form = forms.YearFilterForm(request.GET)
     if not form.is_valid():
         return None
-    year = form.cleaned_data["year"] or timezone.localdate().year
+    year = form.cleaned_data["year"] or local_today().year
     township = township_scope(request.user) or form.cleaned_data["township"]
     return year, township
 

@@ -1,8 +1,8 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.selectors import township_list_for_user
+from fedportal.core.clock import local_today
 
 from .models import ReportKind
 
@@ -24,5 +24,5 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = township_list_for_user(user).order_by("code")
-        self.fields["year"].max_value = timezone.localdate().year
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].max_value = local_today().year
+        self.fields["year"].initial = local_today().year

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fedportal.core.clock import local_today
 from fedportal.jobs.registry import job_handler
 from fedportal.jobs.services import JobError, job_attach_file
 
@@ -47,7 +48,7 @@ def work_report(job, progress):
         year=int(report.params["year"]),
         half=report.kind == ReportKind.WORK_HALF_YEAR,
         township_id=report.township_id,
-        today=timezone.localdate(),
+        today=local_today(),
         title=report.title,
         progress=progress,
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +15,8 @@ from cases.models import Township
 from cases.selectors import person_list_for_user, township_list_for_user
 from certificates.models import CertificateLifecycleEvent
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.core.cache import cache_delete_many, cache_get, cache_set
+from fedportal.core.clock import local_today
 
 from . import statistics as stats
 from .models import GeneratedReport
@@ -62,34 +63,34 @@ def dashboard_figures_compute(*, township_id: int | None, today: date) -> dict:
 
 def dashboard_figures(*, township_id: int | None, today: date | None = None, refresh: bool = False) -> dict:
     """The figures of one scope from the cache, computed (and cached) when missing or when `refresh` is asked."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     key = _cache_key(township_id, today)
-    figures = None if refresh else cache.get(key)
+    figures = None if refresh else cache_get(key)
     if figures is None:
         figures = dashboard_figures_compute(township_id=township_id, today=today)
-        cache.set(key, figures, CACHE_SECONDS)
+        cache_set(key, figures, CACHE_SECONDS)
     return figures
 
 
 def dashboard_gaps(*, township_id: int | None, today: date | None = None, refresh: bool = False) -> dict:
     """应享未享/应退未退 judge every certified person against the programs' rules: the heaviest figure, cached on its
     own and loaded by the page after the rest, so the other figures never wait for it."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     key = _cache_key(township_id, today) + ":gaps"
-    gaps = None if refresh else cache.get(key)
+    gaps = None if refresh else cache_get(key)
     if gaps is None:
         gaps = {"computed_at": timezone.now(), **stats.enrollment_gaps(on=today, township_id=township_id)}
-        cache.set(key, gaps, CACHE_SECONDS)
+        cache_set(key, gaps, CACHE_SECONDS)
     return gaps
 
 
 def dashboard_gaps_cached(*, township_id: int | None, today: date | None = None) -> dict | None:
-    return cache.get(_cache_key(township_id, today or timezone.localdate()) + ":gaps")
+    return cache_get(_cache_key(township_id, today or local_today()) + ":gaps")
 
 
 def dashboard_cache_clear(*, township_id: int | None, today: date | None = None) -> None:
-    key = _cache_key(township_id, today or timezone.localdate())
-    cache.delete_many([key, key + ":gaps"])
+    key = _cache_key(township_id, today or local_today())
+    cache_delete_many([key, key + ":gaps"])
 
 
 def dashboard_cache_warm(*, today: date | None = None) -> int:

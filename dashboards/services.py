@@ -6,11 +6,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Township
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.core.clock import local_today
 from fedportal.jobs.services import job_create
 
 from .models import GeneratedReport, ReportKind
@@ -77,7 +77,7 @@ def report_request(
         township = Township.objects.filter(pk=scope).first()
         if township is None:
             raise ValidationError(_("您的账号未绑定乡镇，不能生成报表。"))
-    clean = _clean_params(kind, params, timezone.localdate())
+    clean = _clean_params(kind, params, local_today())
     title = report_title(kind=kind, params=clean, township=township)
     job = job_create(
         kind=JOB_KINDS[kind],

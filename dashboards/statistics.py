@@ -185,10 +185,10 @@ def approved_run_figures(run_ids: list[int]) -> dict[int, dict]:
     aggregate queries for all runs not yet known, and cached without expiry: a cold dashboard only reads the lines
     of runs approved since. Returns {run_id: {"total": {...}, "townships": {township_id: {...}}}}.
     """
-    from django.core.cache import cache
+    from fedportal.core.cache import cache_get_many, cache_set_many
 
     keys = {run_id: _run_key(run_id) for run_id in run_ids}
-    found = cache.get_many(list(keys.values()))
+    found = cache_get_many(list(keys.values()))
     result = {run_id: found[key] for run_id, key in keys.items() if key in found}
     missing = [run_id for run_id in run_ids if run_id not in result]
     if missing:
@@ -210,7 +210,7 @@ def approved_run_figures(run_ids: list[int]) -> dict[int, dict]:
                 "amount": row["amount"] or ZERO,
                 "person_months": row["person_months"],
             }
-        cache.set_many({keys[run_id]: figures for run_id, figures in fresh.items()}, timeout=None)
+        cache_set_many({keys[run_id]: figures for run_id, figures in fresh.items()}, timeout=None)
         result.update(fresh)
     return result
 

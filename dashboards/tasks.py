@@ -1,9 +1,9 @@
 """Scheduled work of the dashboards app (Celery beat: settings.CELERY_BEAT_SCHEDULE names these tasks)."""
 
 from celery import shared_task
-from django.utils import timezone
 
 from fedportal.accounts.selectors import system_user
+from fedportal.core.clock import local_today
 
 from .models import ReportKind
 from .services import previous_month, report_request
@@ -15,7 +15,7 @@ def monthly_subsidy_statement(month: str | None = None) -> dict:
     user = system_user()
     if user is None:
         return {"status": "skipped", "reason": "no active administrator"}
-    month = month or f"{previous_month(timezone.localdate()):%Y-%m}"
+    month = month or f"{previous_month(local_today()):%Y-%m}"
     report = report_request(kind=ReportKind.SUBSIDY_MONTH, params={"month": month}, acting_user=user, scheduled=True)
     return {"status": "queued", "report": report.pk, "job": report.job_id, "month": month}
 

@@ -12,6 +12,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from fedportal.core.clock import local_today
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 # First two digits: the province-level codes of GB/T 2260.
@@ -113,7 +115,7 @@ def parse_id_number(raw) -> IdInfo:
         raise ValidationError(
             _("身份证号第 7-14 位出生日期无效（%(value)s）。") % {"value": text[6:14]}, code="id_birth_date"
         ) from None
-    if birth.year < 1900 or birth > date.today():
+    if birth.year < 1900 or birth > local_today():
         raise ValidationError(
             _("身份证号第 7-14 位出生日期不合理（%(value)s）。") % {"value": text[6:14]}, code="id_birth_date"
         )

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # Records the acting user and URL on every audited write made during a request.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Queue or cache unreachable: a clear 503 page instead of a server error.
+    "fedportal.core.middleware.ServiceUnavailableMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,11 +108,14 @@ _db_options["options"] = (_db_options.get("options", "") + " -c pgtrigger.ignore
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Short timeouts: with Redis down a page answers from the database (or fails) within a second or two, not 20.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=1.0)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="fedportal"),
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
     }
 }
 
@@ -131,18 +136,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "fedportal.accounts.validators.CharacterClassesValidator"},
+    # Patterns Django's English list misses: Password123!, Admin@123456, Qwerty123456!, 1qaz@WSX, zhangwei1988!
+    {"NAME": "fedportal.accounts.validators.CommonPatternValidator"},
 ]
 
-# Login lockout: 5 failures lock the account for 15 minutes.
+# Login lockout (fedportal/accounts/lockout.py): 5 failures for one account from one address lock that pair for
+# 15 minutes; AXES_IP_FAILURE_LIMIT failures from one address across accounts lock the address. By account alone
+# anyone could keep the administrator locked out; by address alone a township office behind one NAT would lock
+# itself out.
+AXES_HANDLER = "fedportal.accounts.lockout.UsernameAndAddressHandler"
 AXES_FAILURE_LIMIT = 5
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Lock by account, not by address: a township office shares one NAT address, and one person's typos
-# must not lock out colleagues. Rotating addresses does not help an attacker against an account lock.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Behind N trusted reverse proxies the client address is taken from X-Forwarded-For (AXES_PROXY_COUNT=N).
+if env.int("AXES_PROXY_COUNT", default=0):
+    AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Idle timeout: the session expires 30 minutes after the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
@@ -189,6 +202,7 @@ PDF_FONT_DIR = BASE_DIR / ".assets" / "lib" / "fonts"
 # Uploads: rosters are at most 20 MB; larger files are refused before they are read.
 ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=50_000)
+ROSTER_MAX_COLUMNS = env.int("ROSTER_MAX_COLUMNS", default=64)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -210,8 +224,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redelivery of an unacknowledged task after a lost worker waits this long; keep it above the longest job.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A message redelivered after a lost worker is not run again (see fedportal/jobs/services.py): the stale-job task
+# below fails such a job within JOB_STALE_SECONDS, whatever this timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Publishing from a request must fail fast when Redis is down (the user gets a clear message in ~1 s).
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+# Results live on the Job row; the result backend is never read, so a task call does not wait on it either.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0)
+# Jobs: a running job writes a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for JOB_STALE_SECONDS is failed
+# by the beat task below (its worker died) and can be retried.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=90)
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE = {
     # Certificates expire with the calendar, not only through services: keep 一户多残 flags true to today.
@@ -228,6 +261,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The dashboard's figures of the county and every township, recomputed before they expire (20 minutes).
     "dashboards-warm-figures": {"task": "dashboards.warm_figures", "schedule": crontab(minute="*/10")},
+    # A job whose worker died is failed (and retryable) within a minute or two, not after the visibility timeout.
+    "jobs-fail-stale": {
+        "task": "fedportal.fail_stale_jobs",
+        "schedule": env.float("JOB_STALE_CHECK_SECONDS", default=30),
+        "options": {"expires": 25},
+    },
 }
 SENSITIVE_FILE_RETENTION_DAYS = env.int("SENSITIVE_FILE_RETENTION_DAYS", default=7)
 

@@ -5,6 +5,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fedportal.core.clock import local_today
+
 from .models import (
     ChildCondition,
     ContactMethod,
@@ -85,7 +87,7 @@ class NeedForm(forms.Form):
 
 
 class SurveyRoundForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=lambda: date.today().year)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=lambda: local_today().year)
     title = forms.CharField(label=_("名称"), max_length=100, required=False, help_text=_("留空则按年度自动命名"))
     start_date = date_field(_("开始日期"))
     end_date = date_field(_("截止日期"))
@@ -246,7 +248,7 @@ class MonthForm(forms.Form):
     def clean_month(self):
         value = self.cleaned_data["month"]
         if not value:
-            today = date.today()
+            today = local_today()
             return today.replace(day=1)
         try:
             year, month = (int(part) for part in value.split("-"))

@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from django.utils import timezone
-
+from fedportal.core.clock import local_now
 from fedportal.idnumber import mask_id_number
 from fedportal.pdf import render_pdf_template
 
@@ -30,5 +29,5 @@ def provider_statement_pdf(*, provider: Provider, month: date, records=None, tow
     ]
     return render_pdf_template(
         "rehab/pdf/provider_statement.html",
-        {**statement, "lines": lines, "generated_at": timezone.localtime(), "township_only": township_only},
+        {**statement, "lines": lines, "generated_at": local_now(), "township_only": township_only},
     )

@@ -17,6 +17,7 @@ from cases.models import Person, PovertyStatus, Township
 from cases.selectors import person_list_for_user, township_list_for_user
 from certificates.models import Certificate
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.core.clock import local_today
 
 from .models import (
     ChildRescue,
@@ -329,7 +330,7 @@ def rehab_spending(*, year: int, township_id: int | None = None) -> dict:
 
 
 def survey_reference_date(survey_round: SurveyRound, today: date | None = None) -> date:
-    today = today or date.today()
+    today = today or local_today()
     return min(max(today, survey_round.start_date), survey_round.end_date)
 
 
@@ -402,7 +403,7 @@ def _months(start: date, end: date):
 def plan_month_rows(plan: HomeCarePlan, *, today: date | None = None) -> list[dict]:
     """For each month of the plan up to today: visits expected, done and missed (a month counts once it has ended;
     the first and last months are expected pro rata to the days the plan covers)."""
-    today = today or date.today()
+    today = today or local_today()
     done = dict(
         plan.visits.annotate(month=TruncMonth("visited_on"))
         .values("month")
@@ -433,7 +434,7 @@ def plan_month_rows(plan: HomeCarePlan, *, today: date | None = None) -> list[di
 
 def plans_with_missed_visits(plans, *, today: date | None = None):
     """Active plans whose last finished month had fewer visits than planned (one aggregate query)."""
-    today = today or date.today()
+    today = today or local_today()
     last_month_end = today.replace(day=1) - timedelta(days=1)
     last_month = last_month_end.replace(day=1)
     return (
@@ -465,7 +466,7 @@ def provider_statement(*, provider: Provider, month: date, records=None) -> dict
 
 
 def replacements_due(fittings, *, today: date | None = None, within_days: int = 90):
-    today = today or date.today()
+    today = today or local_today()
     return fittings.filter(replacement_date__lte=today + timedelta(days=within_days), status__in=["fitted", "closed"])
 
 

@@ -15,13 +15,13 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Case, DecimalField, F, Q, Sum, When
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.comparison.hooks import ComparisonPanel, register_comparison_panel, register_money_effects
 from cases.selectors import person_list_for_user
 from certificates.models import Certificate
 from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.core.clock import local_today
 
 from .models import (
     Application,
@@ -91,7 +91,7 @@ def _paid(program: Program, person_ids, since: date) -> dict[int, dict[date, Dec
 
 @register_money_effects
 def payment_effects(*, changes: dict[int, date], what_if) -> dict[int, list[dict]]:
-    today = timezone.localdate()
+    today = local_today()
     current = today.replace(day=1)
     last = add_months(current, 1)  # the next run's month after this one: a change dated today shows there
     person_ids = list(changes)
@@ -177,7 +177,7 @@ def living_candidates(*, user, comparison, limit: int = 200) -> dict:
     program = Program.objects.filter(code=LIVING).first()
     if program is None or not comparison.roll_person_ids:
         return {"program": program, "persons": [], "count": 0}
-    today = timezone.localdate()
+    today = local_today()
     holders = Certificate.objects.filter(issue_date__lte=today, expiry_date__gte=today).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=today)
     )

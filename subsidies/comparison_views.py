@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.comparison.selectors import comparison_get_for_user
 from cases.selectors import person_get_for_user
 from fedportal.accounts.permissions import Perm, require_perm
+from fedportal.core.clock import local_today
 
 from .comparison import LIVING, living_candidates
 from .models import Program
@@ -32,7 +32,7 @@ def comparison_candidate_apply(request, comparison_id: int, person_id: int):
             application = application_submit(
                 person=person,
                 program=Program.objects.get(code=LIVING),
-                applied_on=timezone.localdate(),
+                applied_on=local_today(),
                 acting_user=request.user,
                 comment=_("数据比对 #%(id)s（%(source)s）应补尽补")
                 % {"id": comparison.pk, "source": comparison.source},

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -17,6 +16,7 @@ from openpyxl.styles import Font
 
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.clock import local_now
 from fedportal.core.spreadsheets import escape_formula
 from fedportal.pdf import render_pdf_template
 
@@ -195,7 +195,7 @@ def render_payment_pdf(run: PaymentRun, *, township_id: int | None = None) -> by
             "run": run,
             "townships": townships,
             "grand_total": sum((t["total"] for t in townships), Decimal("0.00")),
-            "printed_at": timezone.localtime(),
+            "printed_at": local_now(),
         },
     )
 

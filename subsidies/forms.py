@@ -1,5 +1,3 @@
-from datetime import date
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import EducationStage, Township
 from cases.selectors import township_list_for_user
 from fedportal.accounts.permissions import township_scope
+from fedportal.core.clock import local_today
 from fedportal.idnumber import normalize_id_number
 
 from .models import Program, RunStatus
@@ -80,7 +79,7 @@ class DynamicForm(forms.Form):
             self.fields["township"].initial = scope if scope > 0 else None
 
     def clean_on(self):
-        return self.cleaned_data.get("on") or date.today()
+        return self.cleaned_data.get("on") or local_today()
 
 
 class RunLineFilterForm(forms.Form):

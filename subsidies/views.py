@@ -2,17 +2,18 @@
 
 import tempfile
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.selectors import person_list_for_user, township_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, require_perm
+from fedportal.core.clock import local_today
 from fedportal.core.forms import message_errors
 from fedportal.idnumber import mask_id_number
 
@@ -290,6 +291,10 @@ def payment_run_export(request, run_id: int):
         return redirect("subsidies:payment_run_detail", run_id=run.pk)
 
 
+class YearParameterForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+
+
 def _quote(text: str) -> str:
     from urllib.parse import quote
 
@@ -298,7 +303,10 @@ def _quote(text: str) -> str:
 
 @require_perm(Perm.BUDGET_EDIT)
 def budget_list(request):
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year_form = YearParameterForm(request.GET)
+    if not year_form.is_valid():
+        return render(request, "400_parameters.html", {"form": year_form}, status=400)
+    year = year_form.cleaned_data["year"] or local_today().year
     form = BudgetForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         budget = budget_set(acting_user=request.user, **form.cleaned_data)

@@ -96,12 +96,15 @@ def celery_worker_factory(django_db_setup, django_db_blocker):
     """Start real `celery -A fedportal worker` processes on the test database and this session's queue."""
     workers: list[subprocess.Popen] = []
 
-    def start(*, concurrency: int = 1) -> subprocess.Popen:
+    def start(
+        *, concurrency: int = 1, memory_limit: int | None = None, extra_env: dict | None = None
+    ) -> subprocess.Popen:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "fedportal.settings_test",
             "DATABASE_URL": _database_url(),
             "FEDPORTAL_TEST_RUN_ID": os.environ["FEDPORTAL_TEST_RUN_ID"],
+            **(extra_env or {}),
         }
         log = open(BASE_DIR / ".data" / f"test-worker-{len(workers)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
@@ -125,6 +128,7 @@ def celery_worker_factory(django_db_setup, django_db_blocker):
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_memory_limiter(memory_limit) if memory_limit else None,
         )
         workers.append(process)
         _wait_until_ready(process)
@@ -139,6 +143,15 @@ def celery_worker_factory(django_db_setup, django_db_blocker):
                 process.wait(10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _memory_limiter(limit: int):
+    def apply():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
 
 
 def _wait_until_ready(process, timeout: float = 60.0) -> None:

@@ -27,6 +27,7 @@ from cases.services import (
     poverty_status_set,
 )
 from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.core.clock import local_today
 
 from . import hooks
 from .checking import ComparisonReport, comparison_check
@@ -81,7 +82,7 @@ def comparison_upload(
     source = (source or "").strip()
     if not source:
         raise ValidationError({"source": _("请填写名单来源，例如“县公安局 2026 年 11 月死亡名单”。")})
-    if as_of > timezone.localdate():
+    if as_of > local_today():
         raise ValidationError({"as_of": _("名单日期不能晚于今天。")})
     if len(content) > _max_bytes():
         raise ValidationError(
@@ -122,7 +123,7 @@ def _check(comparison: Comparison, progress=None) -> ComparisonReport:
         content=_read_file(comparison),
         kind=comparison.kind,
         as_of=comparison.as_of,
-        today=timezone.localdate(),
+        today=local_today(),
         progress=progress,
     )
 

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.core.clock import local_today
 from fedportal.jobs.progress import live_progress
 
 from . import describe, services
@@ -39,7 +39,7 @@ def comparison_list(request):
     may_upload = has_perm(request.user, Perm.COMPARISON_UPLOAD)
     form = None
     if may_upload:
-        initial = {"as_of": timezone.localdate()}
+        initial = {"as_of": local_today()}
         form = ComparisonUploadForm(request.POST or None, request.FILES or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]

@@ -5,7 +5,6 @@ ID numbers in the result are masked, as on the page: the file leaves the portal.
 
 import io
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -13,6 +12,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cases.rosters.workbooks import TEMPLATE_ROWS, safe_cell
+from fedportal.core.clock import local_now
 from fedportal.core.spreadsheets import is_formula_like
 from fedportal.idnumber import mask_id_number
 
@@ -167,7 +167,7 @@ def build_result(*, comparison) -> bytes:
         (_("未匹配"), comparison.unmatched_count),
         (_("差异"), comparison.findings_count),
         (_("已应用"), comparison.applied_count),
-        (_("生成时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+        (_("生成时间"), local_now().strftime("%Y-%m-%d %H:%M")),
     ):
         _append(info, [label, value])
     return _to_bytes(workbook)

@@ -6,6 +6,8 @@ roster_upload / roster_validate / roster_confirm / roster_import: the stored Ros
 """
 
 import hashlib
+import os
+import time
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +19,12 @@ from django.utils.translation import gettext as _
 from cases import hooks
 from cases.models import RosterImport, RosterKind, RosterStatus, Township
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.core.clock import local_today
+from fedportal.core.workbooks import WorkbookRejected, inspect_workbook
 from fedportal.jobs.services import job_create
 
 from . import schema as S
-from .reader import RosterFileError, read_roster
+from .reader import RosterFileError, read_roster, roster_limits
 from .report import RosterReport
 
 
@@ -66,7 +70,7 @@ def roster_check(
     *, content: bytes, kind: str, township: Township | None, acting_user=None, today: date | None = None, progress=None
 ) -> RosterReport:
     """Read and validate a roster file. Reads the registry, writes nothing."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     try:
         sheet = read_roster(content)
     except RosterFileError as exc:
@@ -87,7 +91,7 @@ def roster_apply(*, report: RosterReport, acting_user, source: str, today: date 
     """Write a valid report's plan in one transaction; nothing at all when any row is invalid."""
     if not report.is_valid:
         raise RosterNotValid(report)
-    today = today or timezone.localdate()
+    today = today or local_today()
     user_id = getattr(acting_user, "pk", None)
     with transaction.atomic():
         if report.kind == RosterKind.ENROLLMENTS:
@@ -129,23 +133,48 @@ def roster_upload(
             _("文件大小为 %(size).1f MB，超过上限 %(limit).0f MB。请拆分后上传。")
             % {"size": len(content) / 1048576, "limit": S.max_bytes() / 1048576}
         )
-    with transaction.atomic():
-        roster = RosterImport(
-            kind=kind,
-            original_name=filename[:255],
-            file_sha256=hashlib.sha256(content).hexdigest(),
-            township=township,
-            status=RosterStatus.VALIDATING,
-            uploaded_by=acting_user,
-        )
-        roster.file.save(_safe_name(filename), ContentFile(content), save=False)
-        roster.save()
-        job = job_create(
-            kind="roster.validate", acting_user=acting_user, params={"roster_id": roster.pk}, township=township
-        )
-        RosterImport.objects.filter(pk=roster.pk).update(validate_job=job)
-        roster.validate_job = job
+    # A hostile or unreadable file is refused here, in constant memory, before anything is stored or enqueued.
+    try:
+        inspect_workbook(content, limits=roster_limits())
+    except WorkbookRejected as exc:
+        raise ValidationError(exc.message, code=exc.code) from None
+    from fedportal.jobs.services import JobEnqueueError
+
+    roster = None
+    try:
+        with transaction.atomic():
+            roster = RosterImport(
+                kind=kind,
+                original_name=filename[:255],
+                file_sha256=hashlib.sha256(content).hexdigest(),
+                township=township,
+                status=RosterStatus.VALIDATING,
+                uploaded_by=acting_user,
+            )
+            roster.file.save(_safe_name(filename), ContentFile(content), save=False)
+            roster.save()
+            job = job_create(
+                kind="roster.validate", acting_user=acting_user, params={"roster_id": roster.pk}, township=township
+            )
+            RosterImport.objects.filter(pk=roster.pk).update(validate_job=job)
+            roster.validate_job = job
+    except JobEnqueueError as exc:
+        # The queue is down: nothing of this upload stays behind (no roster "validating" forever, no stored file).
+        _discard_upload(roster)
+        raise ValidationError(str(exc), code="queue_unavailable") from None
     return roster
+
+
+def _discard_upload(roster: RosterImport | None) -> None:
+    if roster is None or roster.pk is None:
+        return
+    from fedportal.jobs.models import Job
+
+    job_id = RosterImport.objects.filter(pk=roster.pk).values_list("validate_job", flat=True).first()
+    if roster.file:
+        roster.file.delete(save=False)
+    RosterImport.objects.filter(pk=roster.pk).delete()
+    Job.objects.filter(pk=job_id).delete()
 
 
 def _safe_name(filename: str) -> str:
@@ -187,16 +216,26 @@ def roster_confirm(*, roster: RosterImport, acting_user) -> RosterImport:
             kind="roster.import", acting_user=acting_user, params={"roster_id": roster.pk}, township=roster.township
         )
         RosterImport.objects.filter(pk=roster.pk).update(import_job=job)
+    # A queue outage raises JobEnqueueError here; the job's on_abandon has put the roster back to "valid".
     roster.refresh_from_db()
     return roster
 
 
+def _test_pause() -> None:
+    # Test hook: lets the worker-kill test catch an import inside its transaction. Unset in production.
+    delay_ms = int(os.environ.get("FEDPORTAL_ROSTER_IMPORT_DELAY_MS") or 0)
+    if delay_ms:
+        time.sleep(delay_ms / 1000)
+
+
 def roster_import(*, roster: RosterImport, acting_user, progress=None) -> dict:
     """The import job's work: validate again against today's registry, then write everything or nothing."""
-    if roster.status == RosterStatus.IMPORTED:
-        return {"created": roster.created, "updated": roster.updated, "unchanged": roster.unchanged}
     try:
         with transaction.atomic():
+            # One import at a time per roster: a retried job and a new confirmation cannot both write.
+            roster = RosterImport.objects.select_for_update(of=("self",)).select_related("township").get(pk=roster.pk)
+            if roster.status == RosterStatus.IMPORTED:
+                return {"created": roster.created, "updated": roster.updated, "unchanged": roster.unchanged}
             report = roster_check(
                 content=_read_file(roster),
                 kind=roster.kind,
@@ -208,6 +247,7 @@ def roster_import(*, roster: RosterImport, acting_user, progress=None) -> dict:
                 raise RosterNotValid(report)
             if progress:
                 progress(report.rows, report.rows, _("正在写入"))
+            _test_pause()
             counts = roster_apply(
                 report=report, acting_user=acting_user, source=_("花名册导入 #%(id)s") % {"id": roster.pk}
             )
@@ -224,3 +264,22 @@ def roster_import(*, roster: RosterImport, acting_user, progress=None) -> dict:
         RosterImport.objects.filter(pk=roster.pk).update(status=RosterStatus.FAILED)
         raise
     return counts
+
+
+def roster_annotated_job(*, roster: RosterImport):
+    """The job whose result file is the roster's annotated copy: the latest check's, else a pending annotate job."""
+    from fedportal.jobs.models import Job
+
+    for job in (roster.import_job, roster.validate_job):
+        if job is not None and job.result_file:
+            return job
+    return Job.objects.filter(kind="roster.annotate", params__roster_id=roster.pk).order_by("-created_at").first()
+
+
+def roster_annotate(*, roster: RosterImport, acting_user):
+    """Start a job that builds the annotated copy (for a roster checked before copies were kept)."""
+    from fedportal.jobs.services import job_create
+
+    return job_create(
+        kind="roster.annotate", acting_user=acting_user, params={"roster_id": roster.pk}, township=roster.township
+    )

@@ -14,11 +14,13 @@ from cases.selectors import township_list_for_user, village_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm, township_scope
 from fedportal.core.forms import apply_errors, message_errors
 from fedportal.jobs.progress import live_progress
+from fedportal.jobs.services import JobEnqueueError
 
 from . import services
 from .forms import RosterUploadForm
+from .jobs import annotated_name
 from .selectors import roster_get_for_user, roster_list_for_user
-from .workbooks import build_annotated, build_template
+from .workbooks import build_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ISSUES_PER_PAGE = 200
@@ -124,6 +126,8 @@ def roster_confirm(request, roster_id: int):
         services.roster_confirm(roster=roster, acting_user=request.user)
     except ValidationError as exc:
         message_errors(request, exc)
+    except JobEnqueueError as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("已开始导入。"))
     return redirect("cases:roster_detail", roster_id=roster.pk)
@@ -131,13 +135,23 @@ def roster_confirm(request, roster_id: int):
 
 @require_perm(Perm.ROSTER_UPLOAD)
 def roster_annotated(request, roster_id: int):
+    """The annotated copy the last check built in the worker; when there is none yet, a job builds it.
+
+    The web process never opens an uploaded workbook (a hostile one must not cost a web worker its memory)."""
     roster = roster_get_for_user(request.user, roster_id)
     if not roster.file:
         raise Http404
-    with roster.file.open("rb") as handle:
-        content = build_annotated(content=handle.read(), issues=roster.issues or [])
-    stem = roster.original_name.rsplit(".", 1)[0] or "roster"
-    return _xlsx_response(content, f"{stem}-{_('校验结果')}.xlsx")
+    job = services.roster_annotated_job(roster=roster)
+    if job is not None and job.result_file:
+        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=annotated_name(roster))
+    if job is None or job.is_finished:
+        try:
+            job = services.roster_annotate(roster=roster, acting_user=request.user)
+        except JobEnqueueError as exc:
+            messages.error(request, str(exc))
+            return redirect("cases:roster_detail", roster_id=roster.pk)
+    messages.info(request, _("正在生成标注错误的工作簿，完成后可在本页下载。"))
+    return redirect("jobs:job_detail", job_id=job.pk)
 
 
 @require_perm(Perm.ROSTER_UPLOAD)

@@ -6,7 +6,6 @@ Any text cell that starts with = + - @ is written as a string, never as a formul
 import io
 from datetime import date, datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -14,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cases.models import RosterKind
+from fedportal.core.clock import local_now
 from fedportal.core.spreadsheets import is_formula_like
 
 from . import schema as S
@@ -218,7 +218,7 @@ def build_annotated(*, content: bytes, issues: list[dict]) -> bytes:
     if file_messages:
         ws.append([safe_cell(WriteOnlyCell(ws), message) for message in file_messages])
     info = workbook.create_sheet(_("说明"))
-    info.append([_("生成时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    info.append([_("生成时间"), local_now().strftime("%Y-%m-%d %H:%M")])
     info.append(
         [
             _("说明"),

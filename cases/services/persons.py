@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fedportal.core.clock import local_today
 from fedportal.idnumber import parse_id_number
 
 from .. import hooks
@@ -101,7 +102,7 @@ def person_create(
         poverty_status_set(
             person=person,
             status=poverty_status,
-            start_date=poverty_start or timezone.localdate(),
+            start_date=poverty_start or local_today(),
             acting_user=acting_user,
         )
     return person
@@ -259,7 +260,7 @@ def person_mark_deceased(*, person: Person, death_date: date, acting_user, comme
     """Record a death; the apps above react (the certificates app cancels the active card, reason 死亡)."""
     if person.death_date:
         raise ValidationError(_("已登记死亡（%(date)s）。") % {"date": person.death_date.isoformat()})
-    if death_date > timezone.localdate():
+    if death_date > local_today():
         raise ValidationError({"death_date": _("死亡日期不能晚于今天。")})
     if death_date < person.birth_date:
         raise ValidationError({"death_date": _("死亡日期不能早于出生日期。")})
@@ -276,7 +277,7 @@ def person_mark_moved_out(*, person: Person, moved_out_date: date, acting_user, 
     """户籍 moved out of the county; the apps above react (the active card is transferred out with the person)."""
     if person.moved_out_date:
         raise ValidationError(_("已登记户籍迁出（%(date)s）。") % {"date": person.moved_out_date.isoformat()})
-    if moved_out_date > timezone.localdate():
+    if moved_out_date > local_today():
         raise ValidationError({"moved_out_date": _("迁出日期不能晚于今天。")})
     Person.objects.filter(pk=person.pk).update(
         moved_out_date=moved_out_date, version=F("version") + 1, updated_at=timezone.now()
@@ -293,7 +294,7 @@ def person_death_date_correct(*, person: Person, death_date: date, acting_user) 
     """Correct a recorded death date (an agency's list is the authority on it); the cancelled certificate stays so."""
     if not person.death_date:
         raise ValidationError(_("此人未登记死亡，请先登记死亡。"))
-    if death_date > timezone.localdate():
+    if death_date > local_today():
         raise ValidationError({"death_date": _("死亡日期不能晚于今天。")})
     if death_date < person.birth_date:
         raise ValidationError({"death_date": _("死亡日期不能早于出生日期。")})
@@ -309,7 +310,7 @@ def person_moved_out_date_correct(*, person: Person, moved_out_date: date, actin
     """Correct a recorded 户籍 move-out date (the 公安 list is the authority on it)."""
     if not person.moved_out_date:
         raise ValidationError(_("此人未登记户籍迁出，请先登记迁出。"))
-    if moved_out_date > timezone.localdate():
+    if moved_out_date > local_today():
         raise ValidationError({"moved_out_date": _("迁出日期不能晚于今天。")})
     Person.objects.filter(pk=person.pk).update(
         moved_out_date=moved_out_date, version=F("version") + 1, updated_at=timezone.now()

@@ -4,10 +4,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.core.clock import local_today
 
 from ..models import Assessment, Category, CertificateStatus
 from ..validation import NOTICE_WORKING_DAYS, add_working_days, clean_components
@@ -29,7 +29,7 @@ def assessment_record(
 ) -> Assessment:
     """Record an assessment; with `notice_start` the 5-working-day public notice is scheduled from that day."""
     ensure_person_in_county(person, action=_("评残"))
-    if assessed_on > timezone.localdate():
+    if assessed_on > local_today():
         raise ValidationError({"assessed_on": _("评定日期不能晚于今天。")})
     if assessed_on < person.birth_date:
         raise ValidationError({"assessed_on": _("评定日期不能早于出生日期。")})
@@ -74,7 +74,7 @@ def assessment_review(*, assessment: Assessment, reviewed_on: date, acting_user)
                 % {"date": assessment.notice_end.isoformat()}
             }
         )
-    if reviewed_on > timezone.localdate():
+    if reviewed_on > local_today():
         raise ValidationError({"reviewed_on": _("审核日期不能晚于今天。")})
     assessment.reviewed_on = reviewed_on
     assessment.reviewed_by = acting_user

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.disability import check_certificate_number
 from cases.models import Person
+from fedportal.core.clock import local_today
 
 from ..households import household_refresh_multi_flag
 from ..models import (
@@ -38,7 +39,7 @@ def _lock_certificate(certificate: Certificate) -> Certificate:
 
 
 def _check_event_date(day: date, field: str = "issue_date") -> None:
-    if day > timezone.localdate():
+    if day > local_today():
         raise ValidationError({field: _("办理日期不能晚于今天。")})
 
 

@@ -10,6 +10,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("进行中")
     SUCCEEDED = "succeeded", _("已完成")
     FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Job(models.Model):
@@ -31,6 +32,16 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    # Written every few seconds by the process running the job; a running job whose heartbeat stops is failed by
+    # the beat task `fedportal.fail_stale_jobs` (its worker died), within JOB_STALE_SECONDS.
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    # Which execution owns the row: a late heartbeat or finish of an execution that lost it changes nothing.
+    run_token = models.CharField(max_length=32, blank=True)
+    worker = models.CharField(_("执行进程"), max_length=200, blank=True)
+    # Executions that ended with their process gone (killed, out of memory): the job is not started again by a
+    # redelivered message once this happened, and says so.
+    lost_runs = models.PositiveSmallIntegerField(_("进程异常退出次数"), default=0)
+    cancel_requested = models.BooleanField(_("已请求取消"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -42,7 +53,15 @@ class Job(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+    @property
+    def may_retry(self) -> bool:
+        return self.status in (JobStatus.FAILED, JobStatus.CANCELLED)
+
+    @property
+    def may_cancel(self) -> bool:
+        return self.status in (JobStatus.PENDING, JobStatus.RUNNING) and not self.cancel_requested
 
     @property
     def percent(self) -> int:

@@ -21,14 +21,23 @@ class JobKind:
     name: str
     label: str | Promise
     handler: Callable
+    # Celery's hard limit for one execution (seconds); the soft limit, a minute earlier, lets the job fail cleanly.
+    time_limit: int = 30 * 60
+    # Called with the job when it ends without its handler finishing (worker lost, cancelled, never enqueued), so
+    # the app can put its own rows back in a state the user can act on (a roster "importing" becomes confirmable).
+    on_abandon: Callable | None = None
+
+    @property
+    def soft_time_limit(self) -> int:
+        return max(self.time_limit - 60, int(self.time_limit * 0.9))
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_handler(name: str, *, label):
+def job_handler(name: str, *, label, time_limit: int = 30 * 60, on_abandon: Callable | None = None):
     def register(handler):
-        _KINDS[name] = JobKind(name=name, label=label, handler=handler)
+        _KINDS[name] = JobKind(name=name, label=label, handler=handler, time_limit=time_limit, on_abandon=on_abandon)
         return handler
 
     return register

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from .services import job_execute, job_purge_sensitive_files
+from .services import job_execute, job_fail_stale, job_purge_sensitive_files
 
 
 @shared_task(name="fedportal.run_job", acks_late=True)
@@ -16,3 +16,9 @@ def run_job(job_id: int) -> dict:
 @shared_task(name="fedportal.purge_sensitive_files")
 def purge_sensitive_files() -> dict:
     return {"purged": job_purge_sensitive_files(older_than_days=settings.SENSITIVE_FILE_RETENTION_DAYS)}
+
+
+@shared_task(name="fedportal.fail_stale_jobs")
+def fail_stale_jobs() -> dict:
+    """Every half minute (beat): running jobs whose worker died are failed, so they can be retried."""
+    return {"failed": job_fail_stale()}

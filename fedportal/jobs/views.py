@@ -10,7 +10,7 @@ from fedportal.audit.services import sensitive_access_record
 
 from .progress import live_progress
 from .selectors import job_get_for_user, job_list_for_user
-from .services import JobError, job_retry
+from .services import JobEnqueueError, JobError, job_cancel, job_retry
 
 
 def job_list(request):
@@ -54,8 +54,23 @@ def job_retry_view(request, job_id: int):
     job = job_get_for_user(request.user, job_id)
     try:
         job_retry(job=job, acting_user=request.user)
-    except JobError as exc:
+    except (JobError, JobEnqueueError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("任务已重新排队。"))
+    return redirect("jobs:job_detail", job_id=job.pk)
+
+
+@require_POST
+def job_cancel_view(request, job_id: int):
+    job = job_get_for_user(request.user, job_id)
+    try:
+        job = job_cancel(job=job, acting_user=request.user)
+    except JobError as exc:
+        messages.error(request, str(exc))
+    else:
+        if job.status == "cancelled":
+            messages.success(request, _("任务已取消。"))
+        else:
+            messages.info(request, _("已请求取消，任务会在当前步骤结束时停止，不写入任何数据。"))
     return redirect("jobs:job_detail", job_id=job.pk)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.selectors import ensure_person_in_scope
+from fedportal.core.clock import local_today
 
 from ..models import (
     DEVICE_REPLACEMENT_YEARS,
@@ -303,7 +304,7 @@ def home_care_visit_record(
                 }
             }
         )
-    if visited_on > date.today():
+    if visited_on > local_today():
         raise ValidationError({"visited_on": _("服务日期不能晚于今天。")})
     extra = set(services) - set(plan.services)
     if extra:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.selectors import ensure_person_in_scope
+from fedportal.core.clock import local_today
 
 from ..models import (
     Need,
@@ -185,7 +186,7 @@ def survey_record_save(
                 % {"start": f"{survey_round.start_date:%Y-%m-%d}", "end": f"{survey_round.end_date:%Y-%m-%d}"}
             }
         )
-    if visited_on > date.today():
+    if visited_on > local_today():
         raise ValidationError({"visited_on": _("调查日期不能晚于今天。")})
     if ServiceType.DEVICE in services_needed and not device_type_needed:
         raise ValidationError({"device_type_needed": _("需要辅助器具时请选择辅具类型。")})

@@ -1,12 +1,11 @@
 """Helpers shared by the rehabilitation views: service errors onto forms, year/township filters, paging."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from fedportal.accounts.permissions import township_scope
+from fedportal.core.clock import local_today
 
 from ..selectors import township_choices_for_user
 
@@ -16,7 +15,7 @@ def selected_year(request) -> int:
         year = int(request.GET.get("year") or 0)
     except ValueError:
         year = 0
-    return year if 2000 <= year <= 2100 else date.today().year
+    return year if 2000 <= year <= 2100 else local_today().year
 
 
 def selected_township(request):

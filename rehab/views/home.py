@@ -1,11 +1,10 @@
 """The rehabilitation landing page, the indicators and the spending figures (with their exports)."""
 
-from datetime import date
-
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.core.clock import local_today
 
 from ..exports import xlsx_response
 from ..models import FittingStatus, NeedStatus, SurveyRoundStatus
@@ -26,7 +25,7 @@ from .common import filter_context, selected_township, selected_year
 
 @require_perm(Perm.REHAB_VIEW)
 def home(request):
-    year = date.today().year
+    year = local_today().year
     township_id = selected_township(request)
     rows = rehab_indicators(year=year, township_id=township_id)
     current_round = survey_round_list_for_user(request.user).filter(status=SurveyRoundStatus.OPEN).first()

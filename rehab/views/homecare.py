@@ -1,12 +1,11 @@
 """Home-care service plans and their visits; children's rescue rehabilitation; accessibility renovation."""
 
-from datetime import date
-
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
+from fedportal.core.clock import local_today
 from fedportal.core.forms import run_service
 from fedportal.idnumber import mask_id_number
 
@@ -106,7 +105,7 @@ def plan_detail(request, pk):
             "missed_total": sum(m["missed"] for m in months),
             "visits": [(v, _labels(v.services)) for v in plan.visits.all()[:200]],
             "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
-            "today": date.today(),
+            "today": local_today(),
         },
     )
 
@@ -227,7 +226,7 @@ def child_list(request):
             page=page,
             query_string=query_string,
             params=request.GET,
-            max_age=rehab_setting_on(date.today()).child_rescue_max_age,
+            max_age=rehab_setting_on(local_today()).child_rescue_max_age,
         ),
     )
 
@@ -247,8 +246,8 @@ def child_create(request, person_id):
         )
         if rescue:
             return done(request, _("已登记儿童康复救助。"), reverse("rehab:child_list"))
-    max_age = rehab_setting_on(date.today()).child_rescue_max_age
-    eligible = child_rescue_is_eligible_age(person.birth_date, date.today(), max_age)
+    max_age = rehab_setting_on(local_today()).child_rescue_max_age
+    eligible = child_rescue_is_eligible_age(person.birth_date, local_today(), max_age)
     intro = _("出生日期 %(birth)s；救助年龄 0-%(max)s 周岁。") % {
         "birth": f"{person.birth_date:%Y-%m-%d}",
         "max": max_age,

@@ -1,7 +1,5 @@
 """Providers: contracts, service items and prices, and the monthly service statement (PDF)."""
 
-from datetime import date
-
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fedportal.accounts.permissions import Perm, has_perm, require_perm, township_scope
+from fedportal.core.clock import local_today
 from fedportal.core.forms import run_service
 
 from .. import services
@@ -35,7 +34,7 @@ def provider_list(request):
         {
             "page": page,
             "query_string": query_string,
-            "today": date.today(),
+            "today": local_today(),
             "kinds": ProviderKind.choices,
             "kind": kind,
             "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
@@ -47,7 +46,7 @@ def provider_list(request):
 def provider_detail(request, pk):
     provider = provider_get_for_user(request.user, pk)
     month_form = MonthForm(request.GET or None)
-    month = month_form.cleaned_data["month"] if month_form.is_valid() else date.today().replace(day=1)
+    month = month_form.cleaned_data["month"] if month_form.is_valid() else local_today().replace(day=1)
     statement = provider_statement(provider=provider, month=month, records=service_record_list_for_user(request.user))
     return render(
         request,
@@ -56,7 +55,7 @@ def provider_detail(request, pk):
             "provider": provider,
             "contracts": provider.contracts.all(),
             "items": provider.services.all(),
-            "today": date.today(),
+            "today": local_today(),
             "statement": statement,
             "month_value": f"{month:%Y-%m}",
             "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
@@ -134,7 +133,7 @@ def provider_service_add(request, pk):
 def provider_statement_view(request, pk):
     provider = provider_get_for_user(request.user, pk)
     month_form = MonthForm(request.GET or None)
-    month = month_form.cleaned_data["month"] if month_form.is_valid() else date.today().replace(day=1)
+    month = month_form.cleaned_data["month"] if month_form.is_valid() else local_today().replace(day=1)
     pdf = provider_statement_pdf(
         provider=provider,
         month=month,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.selectors import ensure_person_in_scope
 from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.core.clock import local_today
 
 from ..models import (
     Application,
@@ -25,7 +26,7 @@ from ..rules import eligibility_reasons
 
 
 def application_eligibility(application: Application, on: date | None = None) -> list[str]:
-    return eligibility_reasons(application.program.code, [application.person_id], on or timezone.localdate())[
+    return eligibility_reasons(application.program.code, [application.person_id], on or local_today())[
         application.person_id
     ]
 
@@ -48,7 +49,7 @@ def application_submit(
     ensure_person_in_scope(acting_user, person)
     if not program.accepts_applications:
         raise ValidationError(_("该项目自动认定，无需申请。"))
-    if applied_on > timezone.localdate():
+    if applied_on > local_today():
         raise ValidationError(_("申请日期不能晚于今天。"))
     if Enrollment.objects.filter(person=person, program=program, status=EnrollmentStatus.ACTIVE).exists() and (
         program.is_monthly

@@ -5,6 +5,7 @@ from datetime import date
 from cases.comparison.schema import COLUMNS
 from cases.comparison.services import comparison_apply, comparison_compare, comparison_upload
 from cases.models import ComparisonOrigin
+from fedportal.core.clock import local_today
 
 from .roster_fixtures import workbook_bytes
 
@@ -16,12 +17,11 @@ def list_file(kind: str, *rows: dict, header: list[str] | None = None) -> bytes:
 
 def compare(kind: str, content: bytes, *, user, as_of: date | None = None, origin=ComparisonOrigin.COMMAND):
     """Upload and compare synchronously (the compare job's own work); returns the comparison."""
-    from django.utils import timezone
 
     comparison = comparison_upload(
         kind=kind,
         source="测试名单",
-        as_of=as_of or timezone.localdate(),
+        as_of=as_of or local_today(),
         filename="list.xlsx",
         content=content,
         acting_user=user,

@@ -10,6 +10,7 @@ from cases.models import Person
 from certificates.models import Assessment, Certificate, CertificateStatus
 from certificates.services import assessment_review
 from fedportal.accounts.models import Role
+from fedportal.core.clock import local_today
 from tests.factories import make_id_number
 
 pytestmark = pytest.mark.browser
@@ -40,7 +41,7 @@ def test_register_issue_renew_and_find(page, login, users, village):
     assert person.household.register_number == "HH-BROWSER-1"
 
     # Record the assessment; the county reviewer approves it after the public notice.
-    assessed_on = date.today() - timedelta(days=40)
+    assessed_on = local_today() - timedelta(days=40)
     page.get_by_role("link", name="登记评残").click()
     field(page, "评定医院").fill("县人民医院")
     field(page, "评定医师").fill("王医生")
@@ -67,7 +68,7 @@ def test_register_issue_renew_and_find(page, login, users, village):
     assert "肢体 · 三级" in page.get_by_test_id("certificate-card").inner_text()
 
     page.get_by_role("link", name="换领").click()
-    field(page, "换领日期").fill(date.today().isoformat())
+    field(page, "换领日期").fill(local_today().isoformat())
     field(page, "证件代别").select_option(label="第三代")
     page.get_by_role("button", name="换领").click()
     page.wait_for_url(f"**/persons/{person.pk}/")

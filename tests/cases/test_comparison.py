@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from pghistory.models import Events
 
 from cases.comparison.services import (
@@ -25,6 +24,7 @@ from cases.models import (
 )
 from certificates.models import CertificateStatus
 from fedportal.accounts.models import Role
+from fedportal.core.clock import local_today
 from tests.factories import CertificateFactory, PersonFactory, PovertyRecordFactory, make_id_number
 
 from .comparison_fixtures import apply, compare, findings_of, list_file
@@ -45,7 +45,7 @@ def holder(village):
 
 
 def _today():
-    return timezone.localdate()
+    return local_today()
 
 
 # --- deaths ----------------------------------------------------------------------------------------------------

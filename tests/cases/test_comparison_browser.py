@@ -3,10 +3,10 @@ the compare job's progress ends in findings with their money effect, a reviewer 
 and applies the rest, the apply job runs, and the registry shows the death with its certificate cancelled."""
 
 import pytest
-from django.utils import timezone
 
 from cases.models import Comparison, ComparisonStatus, FindingOutcome
 from fedportal.accounts.models import Role
+from fedportal.core.clock import local_today
 from tests.factories import CertificateFactory, PersonFactory
 
 from .comparison_fixtures import list_file
@@ -31,7 +31,7 @@ def test_upload_review_apply(celery_worker, browser, live_server, page, login, u
     page.goto("/persons/comparisons/")
     page.get_by_label("名单类型").select_option("deaths")
     page.get_by_label("名单来源").fill("县公安局 2026 年 1 月死亡名单")
-    page.get_by_label("名单日期").fill(timezone.localdate().isoformat())
+    page.get_by_label("名单日期").fill(local_today().isoformat())
     page.get_by_label("名单文件（.xlsx）").set_input_files(
         files=[{"name": "死亡名单.xlsx", "mimeType": XLSX, "buffer": content}]
     )

@@ -5,12 +5,12 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.comparison.schema import COLUMNS
 from cases.models import Comparison, ComparisonOrigin, ComparisonStatus
 from fedportal.accounts.models import Role
+from fedportal.core.clock import local_today
 from tests.factories import CertificateFactory, PersonFactory
 
 from .comparison_fixtures import compare, list_file
@@ -62,7 +62,7 @@ def test_upload_starts_the_compare_job_and_shows_progress(client, caseworker, vi
         {
             "kind": "deaths",
             "source": "县公安局 2026 年 1 月死亡名单",
-            "as_of": timezone.localdate().isoformat(),
+            "as_of": local_today().isoformat(),
             "file": upload,
         },
     )

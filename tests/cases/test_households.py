@@ -8,6 +8,7 @@ from cases.services import household_add_member, household_set_head
 from certificates.households import household_refresh_multi_flags
 from certificates.models import EndReason, Generation
 from certificates.services import certificate_cancel
+from fedportal.core.clock import local_today
 from tests.factories import CertificateFactory, HouseholdFactory, MultiHouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,15 +26,15 @@ def member(household, caseworker, relation=Relation.CHILD):
 
 def test_flag_follows_certificates(household, caseworker):
     a, b = member(household, caseworker, Relation.HEAD), member(household, caseworker)
-    CertificateFactory(person=a, issue_date=date.today() - timedelta(days=10))
-    cert_b = CertificateFactory(person=b, issue_date=date.today() - timedelta(days=10), generation=Generation.SECOND)
+    CertificateFactory(person=a, issue_date=local_today() - timedelta(days=10))
+    cert_b = CertificateFactory(person=b, issue_date=local_today() - timedelta(days=10), generation=Generation.SECOND)
     assert household_refresh_multi_flags(household_ids=[household.pk]) == {"flagged": 1, "unflagged": 0}
     household.refresh_from_db()
     assert household.is_multi_disability
     certificate_cancel(
         certificate=cert_b,
         reason=EndReason.NOT_MEETING_STANDARD,
-        event_date=date.today(),
+        event_date=local_today(),
         comment="复评",
         acting_user=caseworker,
     )
@@ -44,7 +45,7 @@ def test_flag_follows_certificates(household, caseworker):
 def test_expired_certificate_does_not_count(household, caseworker):
     a, b = member(household, caseworker, Relation.HEAD), member(household, caseworker)
     CertificateFactory(person=a, issue_date=date(2010, 1, 1))  # expired 2019
-    CertificateFactory(person=b, issue_date=date.today() - timedelta(days=1))
+    CertificateFactory(person=b, issue_date=local_today() - timedelta(days=1))
     household_refresh_multi_flags()
     household.refresh_from_db()
     assert not household.is_multi_disability
@@ -54,7 +55,7 @@ def test_bulk_refresh_only_touches_changed(village, caseworker):
     households = [HouseholdFactory(village=village) for _ in range(3)]
     for household in households[:2]:
         for _ in range(2):
-            CertificateFactory(person=member(household, caseworker), issue_date=date.today() - timedelta(days=5))
+            CertificateFactory(person=member(household, caseworker), issue_date=local_today() - timedelta(days=5))
     Household.objects.filter(pk=households[2].pk).update(is_multi_disability=True)
     assert household_refresh_multi_flags() == {"flagged": 2, "unflagged": 1}
     assert household_refresh_multi_flags() == {"flagged": 0, "unflagged": 0}

@@ -11,6 +11,7 @@ from cases.services import (
     person_update,
     poverty_status_set,
 )
+from fedportal.core.clock import local_today
 from tests.factories import make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -116,4 +117,4 @@ def test_death_in_future_refused(person, caseworker):
     from cases.services import person_mark_deceased
 
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        person_mark_deceased(person=person, death_date=date.today() + timedelta(days=1), acting_user=caseworker)
+        person_mark_deceased(person=person, death_date=local_today() + timedelta(days=1), acting_user=caseworker)

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from cases.models import RosterKind
 from cases.rosters.schema import PERSON_COLUMNS
 from cases.rosters.services import roster_check
+from fedportal.core.clock import local_today
 from tests.factories import CertificateFactory, HouseholdFactory, PersonFactory, VillageFactory, make_id_number
 
 from .roster_fixtures import person_row, person_values, persons_file, workbook_bytes
@@ -91,7 +92,7 @@ def test_certificate_number_must_match_id_category_and_grade(divisions):
 
 
 def test_dates_after_today_and_expiry_before_issue_are_errors(divisions):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
     report = check(
         persons_file(
             person_row(1, 发证日期=tomorrow, 有效期至="2040-01-01"),

@@ -5,6 +5,7 @@ import pytest
 from cases.services import person_create
 from certificates.services import assessment_record, assessment_review
 from fedportal.accounts.models import Role
+from fedportal.core.clock import local_today
 from tests.factories import make_id_number
 
 
@@ -29,7 +30,7 @@ def make_assessment(caseworker, reviewer):
     """A reviewed assessment (notice run, county review done) `days_ago` days back."""
 
     def make(person, *, category=4, grade=2, components=(), days_ago=30, reviewed=True):
-        assessed_on = date.today() - timedelta(days=days_ago)
+        assessed_on = local_today() - timedelta(days=days_ago)
         assessment = assessment_record(
             person=person,
             hospital="县人民医院",

@@ -26,9 +26,10 @@ from certificates.services import (
     certificate_transfer_out,
 )
 from certificates.validation import add_working_days, expiry_for
+from fedportal.core.clock import local_today
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
+TODAY = local_today()
 
 
 def issue(person, make_assessment, caseworker, **kwargs):

@@ -1,12 +1,13 @@
 """Samples for the permission walker: every certificates URL with kwargs, for township A and township B."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from certificates.models import Assessment, CertificateStatus
+from fedportal.core.clock import local_today
 
 
 def _assessment(person):
-    day = date.today() - timedelta(days=40)
+    day = local_today() - timedelta(days=40)
     return Assessment.objects.create(
         person=person,
         hospital="县人民医院",

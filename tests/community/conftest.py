@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from fedportal.core.clock import local_today
 from tests.factories import HouseholdFactory, PersonFactory
 
 
@@ -18,9 +19,8 @@ def other_person(other_township, other_village):
 
 @pytest.fixture
 def today():
-    from django.utils import timezone
 
-    return timezone.localdate()
+    return local_today()
 
 
 @pytest.fixture

@@ -19,12 +19,12 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from cases.models import PovertyStatus
 from certificates.models import CertificateLifecycleEvent, CertificateStatus, EndReason, EventKind
 from dashboards.statistics import add_months
 from fedportal.accounts.models import Role
+from fedportal.core.clock import local_today
 from tests.factories import CertificateFactory, PersonFactory, PovertyRecordFactory
 
 
@@ -39,7 +39,7 @@ def dash_world(users, township, other_township, village, other_village, programs
     from rehab.models import Need, ServiceRecord, ServiceType
     from subsidies.models import Budget, Enrollment, LineKind, PaymentLine, PaymentRun, Program, RunStatus
 
-    today = timezone.localdate()
+    today = local_today()
     month = today.replace(day=1)
     prev = add_months(month, -1)
     w = SimpleNamespace(

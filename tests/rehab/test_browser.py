@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from fedportal.core.clock import local_today
 from rehab.models import DeviceFitting, FittingStatus, Need
 from rehab.services import survey_round_create
 
@@ -21,7 +22,7 @@ def fitting_rate(page, township):
 def test_survey_need_to_closed_fitting_changes_the_fitting_rate(
     page, login, liaison, caseworker, township, person, supplier
 ):
-    today = date.today()
+    today = local_today()
     survey_round = survey_round_create(
         year=today.year, start_date=date(today.year, 1, 1), end_date=date(today.year, 12, 31), acting_user=caseworker
     )

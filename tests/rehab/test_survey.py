@@ -1,16 +1,17 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fedportal.core.clock import local_today
 from rehab.models import Need, NeedSource, SurveyRoundStatus
 from rehab.selectors import survey_population, survey_progress
 from rehab.services import need_create, survey_record_save, survey_round_create
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.comparison import describe
 from cases.models import ComparisonOrigin, PovertyStatus
 from fedportal.accounts.models import Role
+from fedportal.core.clock import local_today
 from subsidies.models import Application, LineKind
 from subsidies.selectors import dynamic_management
 from subsidies.services.runs import add_months
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _months():
-    current = timezone.localdate().replace(day=1)
+    current = local_today().replace(day=1)
     return [add_months(current, -offset) for offset in (3, 2, 1, 0)]
 
 
@@ -133,7 +133,7 @@ def test_dibao_on_the_roll_makes_a_candidate_with_a_one_click_application(make_h
     from subsidies.models import Enrollment
 
     Enrollment.objects.create(person=enrolled, program=programs["living"], start_month=date(2026, 1, 1))
-    start = timezone.localdate() - timedelta(days=5)
+    start = local_today() - timedelta(days=5)
     content = list_file(
         "poverty",
         {"身份证号": person.id_number, "姓名": person.name, "救助类型": "低保", "起始日期": start.isoformat()},
@@ -156,7 +156,7 @@ def test_dibao_on_the_roll_makes_a_candidate_with_a_one_click_application(make_h
     response = client.post(url)
     assert response.status_code == 302
     application = Application.objects.get(person=person, program=programs["living"])
-    assert application.applied_on == timezone.localdate() and f"#{comparison.pk}" in application.comment
+    assert application.applied_on == local_today() and f"#{comparison.pk}" in application.comment
     # Applied once: the candidate is gone and a second click creates nothing.
     client.post(url)
     assert Application.objects.filter(person=person).count() == 1

@@ -6,10 +6,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from cases.comparison.schema import injury_supported
 from fedportal.accounts.models import Role
+from fedportal.core.clock import local_today
 from subsidies.services.runs import add_months
 from tests.cases.comparison_fixtures import apply, compare, list_file
 
@@ -20,7 +20,7 @@ pytestmark = [
 
 
 def _months():
-    current = timezone.localdate().replace(day=1)
+    current = local_today().replace(day=1)
     return [add_months(current, -offset) for offset in (3, 2, 1, 0)]
 
 
@@ -54,7 +54,7 @@ def test_injury_start_stops_nursing_and_recovers_and_injury_end_closes_it(make_h
     again = compare("injury", list_file("injury", row), user=users[Role.CASEWORKER])
     assert again.findings_count == 0
 
-    end = timezone.localdate() - timedelta(days=1)
+    end = local_today() - timedelta(days=1)
     ended = compare("injury", list_file("injury", {**row, "终止日期": end.isoformat()}), user=users[Role.CASEWORKER])
     finding = ended.findings.get()
     assert finding.kind == "injury_end" and finding.change == {"date": end.isoformat(), "exclusion": exclusion.pk}

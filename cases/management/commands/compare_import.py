@@ -9,12 +9,12 @@ import pghistory
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from cases.comparison import describe
 from cases.comparison.models import ComparisonKind, ComparisonOrigin, ComparisonStatus, FindingKind
 from cases.comparison.services import comparison_apply, comparison_compare, comparison_upload
 from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.core.clock import local_today
 
 KINDS = {kind.value for kind in ComparisonKind}
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if apply and not has_perm(acting_user, Perm.COMPARISON_APPLY):
             raise CommandError(f"{user} may not apply comparisons")
         try:
-            day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+            day = date.fromisoformat(as_of) if as_of else local_today()
         except ValueError:
             raise CommandError(f"--as-of must be YYYY-MM-DD, got {as_of}") from None
         with pghistory.context(user=acting_user.pk, command="compare_import"):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import RosterImport, RosterKind, RosterStatus, Township
+from cases.rosters.schema import max_bytes
 from cases.rosters.services import (
     check_kind_allowed,
     column_order,
@@ -36,7 +37,9 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"file not found: {file}")
-        content = path.read_bytes()
+        # Never more than the upload limit plus one byte in memory: the reader refuses a larger file by its size.
+        with path.open("rb") as handle:
+            content = handle.read(max_bytes() + 1)
         acting_user = None
         if user:
             acting_user = get_user_model().objects.filter(username=user).first()

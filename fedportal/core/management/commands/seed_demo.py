@@ -3,9 +3,9 @@ import time
 
 import pghistory
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from fedportal.core import demo
+from fedportal.core.clock import local_today
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         with pghistory.context(command="seed_demo"):
             try:
                 context = demo.seed_demo(
-                    persons=persons, rng=random.Random(seed), today=timezone.localdate(), stdout=self.stdout
+                    persons=persons, rng=random.Random(seed), today=local_today(), stdout=self.stdout
                 )
             except demo.DemoError as error:
                 raise CommandError(str(error)) from error
