@@ -32,6 +32,25 @@ REASONS = {
     "generation": _("非第二代/第三代残疾人证"),
     "not_multi_household": _("非一户多残家庭"),
     "not_enrolled": _("未纳入补贴对象"),
+    # Exclusions (cases.PersonExclusion), one reason each.
+    "work_injury_care": _("领取工伤保险生活护理费"),
+    "orphan_support": _("享受孤儿基本生活保障"),
+    "similar_allowance": _("择高享受同类补贴"),
+    "prison": _("服刑暂停"),
+    "fraud": _("骗取补贴"),
+    "review_failed": _("年审未通过"),
+    "review_missed": _("未参加年审"),
+}
+
+# The reason code each exclusion kind (cases.ExclusionKind) gives on a stop.
+EXCLUSION_REASONS = {
+    "work_injury": "work_injury_care",
+    "orphan": "orphan_support",
+    "similar": "similar_allowance",
+    "prison": "prison",
+    "fraud": "fraud",
+    "review_failed": "review_failed",
+    "review_missed": "review_missed",
 }
 
 
@@ -56,10 +75,12 @@ COMMON_PARAMETERS = {
 class Rule:
     """The eligibility rule of one program. Subclasses give SQL over the columns of the `facts` CTE (alias f):
     person_id, month, day, township_id, household_id, death_date, moved_out_date, education_stage,
-    relation_to_head, cert_id, category, grade, generation, cert_valid, cert_problem, poverty; and the
-    program's parameters of that month (alias prm, one column per parameter key)."""
+    relation_to_head, cert_id, category, grade, generation, cert_valid, cert_problem, poverty, exclusions (kinds in force that day,
+    择高 only when it names this program); and the program's parameters of that month (alias prm)."""
 
     code: str = ""
+    # Exclusion kinds that stop this program (besides a 择高 naming it), in the order their reasons are listed.
+    excluded_by: tuple[str, ...] = ("prison", "fraud")
     tiers: dict[str, str] = {}
     parameters: dict[str, Parameter] = {}
     requires_own_certificate = True
@@ -85,7 +106,11 @@ class Rule:
         ]
         if self.requires_own_certificate:
             common.append("CASE WHEN NOT f.cert_valid THEN f.cert_problem END")
-        return common + self.reasons()
+        exclusions = [
+            f"CASE WHEN '{kind}' = ANY(f.exclusions) THEN '{EXCLUSION_REASONS[kind]}' END"
+            for kind in (*self.excluded_by, "similar")
+        ]
+        return common + self.reasons() + exclusions
 
 
 _RULES: dict[str, Rule] = {}
@@ -116,6 +141,8 @@ class LivingAllowance(Rule):
 
     code = "living"
     tiers = {"default": _("标准")}
+    # An orphan on orphan support gets the nursing allowance only.
+    excluded_by = ("orphan", "prison", "fraud", "review_failed", "review_missed")
     parameters = {"extend_marginal": Parameter(_("扩面至低保边缘(1开/0关)"), 0)}
 
     def reasons(self):
@@ -132,6 +159,7 @@ class NursingAllowance(Rule):
 
     code = "nursing"
     tiers = {"grade1": _("一级"), "grade2": _("二级"), "grade3_mental": _("三级智力/精神(扩面)")}
+    excluded_by = ("work_injury", "prison", "fraud", "review_failed", "review_missed")
     parameters = {"extend_grade3_mental": Parameter(_("扩面至三级智力/精神(1开/0关)"), 0)}
 
     def fact_columns(self):
@@ -262,7 +290,12 @@ facts AS (
          WHEN c.ended_on <= pr.day AND c.status = 'transferred_out' THEN 'cert_transferred'
          WHEN c.expiry_date < pr.day THEN 'cert_expired'
          WHEN c.ended_on <= pr.day THEN 'no_certificate' END AS cert_problem,
-    pov.status AS poverty{fact_cols}
+    pov.status AS poverty,
+    ARRAY(
+        SELECT x.kind FROM cases_personexclusion x
+        WHERE x.person_id = pr.person_id AND x.start_date <= pr.day AND (x.end_date IS NULL OR x.end_date >= pr.day)
+          AND (x.kind <> 'similar' OR x.program_code = '{rule.code}')
+    )::text[] AS exclusions{fact_cols}
     FROM pairs pr
     JOIN cases_person per ON per.id = pr.person_id
     LEFT JOIN LATERAL (

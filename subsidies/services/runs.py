@@ -161,6 +161,8 @@ AND l.person_id IN (
     UNION SELECT person_id FROM cases_povertyrecord
     WHERE (start_date > %(recovery_from)s AND start_date <= %(period)s)
        OR (end_date >= %(recovery_from)s AND end_date < %(period)s)
+    UNION SELECT person_id FROM cases_personexclusion
+    WHERE start_date <= %(period)s AND (end_date IS NULL OR end_date >= %(recovery_from)s)
     UNION SELECT person_id FROM subsidies_enrollment
     WHERE program_id = %(program_id)s
       AND (status <> 'active' OR start_month > %(period)s OR paid_through >= %(period)s OR %(recheck_all)s)
