@@ -53,6 +53,17 @@ EXCLUSION_REASONS = {
     "review_missed": "review_missed",
 }
 
+# Whose parent is whom, from the two persons' relations to the head of their household register:
+# (student's relation, member's relation). Children of the head or spouse; the head and the head's siblings are
+# children of the head's 父母; grandchildren are children of the head's 子女.
+PARENT_RELATIONS = (
+    ("child", "head"),
+    ("child", "spouse"),
+    ("head", "parent"),
+    ("sibling", "parent"),
+    ("grandchild", "child"),
+)
+
 
 def reason_labels(codes) -> list[str]:
     if isinstance(codes, str):
@@ -75,7 +86,8 @@ COMMON_PARAMETERS = {
 class Rule:
     """The eligibility rule of one program. Subclasses give SQL over the columns of the `facts` CTE (alias f):
     person_id, month, day, township_id, household_id, death_date, moved_out_date, education_stage,
-    relation_to_head, cert_id, category, grade, generation, cert_valid, cert_problem, poverty, exclusions (kinds in force that day,
+    relation_to_head, cert_id, category, grade, generation, cert_valid, cert_problem, poverty (the person's own
+    status, or 低保 when the head of their household register is 低保 that day), exclusions (kinds in force that day,
     择高 only when it names this program); and the program's parameters of that month (alias prm)."""
 
     code: str = ""
@@ -198,13 +210,14 @@ class EducationGrant(Rule):
 
     def fact_columns(self):
         valid = _VALID_ON_DAY.format(c="mc", d="pr.day")
+        parent_of = " OR ".join(
+            f"(per.relation_to_head = '{child}' AND m.relation_to_head = '{parent}')"
+            for child, parent in PARENT_RELATIONS
+        )
         return [
             "EXISTS (SELECT 1 FROM cases_person m JOIN certificates_certificate mc ON mc.person_id = m.id"
             " WHERE m.household_id = per.household_id AND m.id <> per.id"
-            " AND ((per.relation_to_head IN ('child', 'sibling') AND m.relation_to_head IN ('head', 'spouse'))"
-            " OR (per.relation_to_head = 'head' AND m.relation_to_head = 'parent')"
-            " OR (per.relation_to_head = 'grandchild' AND m.relation_to_head = 'child'))"
-            f" AND (m.death_date IS NULL OR m.death_date >= pr.day) AND {valid}) AS parent_valid"
+            f" AND ({parent_of}) AND (m.death_date IS NULL OR m.death_date >= pr.day) AND {valid}) AS parent_valid"
         ]
 
     def reasons(self):
@@ -290,7 +303,7 @@ facts AS (
          WHEN c.ended_on <= pr.day AND c.status = 'transferred_out' THEN 'cert_transferred'
          WHEN c.expiry_date < pr.day THEN 'cert_expired'
          WHEN c.ended_on <= pr.day THEN 'no_certificate' END AS cert_problem,
-    pov.status AS poverty,
+    CASE WHEN pov.status IS DISTINCT FROM 'extreme' AND hpov.dibao THEN 'dibao' ELSE pov.status END AS poverty,
     ARRAY(
         SELECT x.kind FROM cases_personexclusion x
         WHERE x.person_id = pr.person_id AND x.start_date <= pr.day AND (x.end_date IS NULL OR x.end_date >= pr.day)
@@ -309,6 +322,13 @@ facts AS (
         WHERE r.person_id = pr.person_id AND r.start_date <= pr.day AND (r.end_date IS NULL OR r.end_date >= pr.day)
         ORDER BY r.start_date DESC, r.id DESC LIMIT 1
     ) pov ON true
+    -- 低保 is granted to a household: the head's 低保 counts for every member of the register.
+    LEFT JOIN LATERAL (
+        SELECT true AS dibao FROM cases_person h JOIN cases_povertyrecord r ON r.person_id = h.id
+        WHERE h.household_id = per.household_id AND h.relation_to_head = 'head' AND h.id <> per.id
+          AND r.status = 'dibao' AND r.start_date <= pr.day AND (r.end_date IS NULL OR r.end_date >= pr.day)
+        LIMIT 1
+    ) hpov ON per.household_id IS NOT NULL
 ),
 judged AS (
     SELECT f.*, array_remove(ARRAY[

@@ -148,9 +148,9 @@ FROM (
 WHERE c.month = %(period)s OR pm.person_id IS NULL"""
 
 # Recovery is checked for the persons whose facts may differ from month to month inside the recovery window (a
-# death, a move, a certificate or poverty event in the window) and for those who do not qualify in the period
-# itself; everyone else had the same facts all along and qualifies now, so their paid months stand. A parameter
-# change inside the window makes everyone a candidate.
+# death, a move, a certificate, poverty or exclusion event in the window, or a poverty event of their household's
+# head) and for those who do not qualify in the period itself; everyone else had the same facts all along and
+# qualifies now, so their paid months stand. A parameter change inside the window makes everyone a candidate.
 _RECOVERY_PERSONS = """
 AND l.person_id IN (
     SELECT id FROM cases_person WHERE death_date < %(period)s OR moved_out_date < %(period)s
@@ -161,6 +161,11 @@ AND l.person_id IN (
     UNION SELECT person_id FROM cases_povertyrecord
     WHERE (start_date > %(recovery_from)s AND start_date <= %(period)s)
        OR (end_date >= %(recovery_from)s AND end_date < %(period)s)
+    UNION SELECT m.id FROM cases_person m
+    JOIN cases_person h ON h.household_id = m.household_id AND h.relation_to_head = 'head' AND h.id <> m.id
+    JOIN cases_povertyrecord r ON r.person_id = h.id
+    WHERE (r.start_date > %(recovery_from)s AND r.start_date <= %(period)s)
+       OR (r.end_date >= %(recovery_from)s AND r.end_date < %(period)s)
     UNION SELECT person_id FROM cases_personexclusion
     WHERE start_date <= %(period)s AND (end_date IS NULL OR end_date >= %(recovery_from)s)
     UNION SELECT person_id FROM subsidies_enrollment
