@@ -135,11 +135,17 @@ paid AS (
     HAVING sum(CASE WHEN l.kind = 'recovery' THEN -l.amount ELSE l.amount END) > 0
 )"""
 
-_MONTHLY_PAIRS = """
-SELECT c.enrollment_id, c.person_id, c.month, c.month AS day, (pm.person_id IS NOT NULL) AS already_paid
+# The first month of an enrollment is judged on the day the application was submitted (自递交申请当月计发); every
+# other month, and the first month of an enrollment without an application (imported), on the first day.
+_FIRST_DAY = """CASE WHEN a.applied_on IS NOT NULL AND e.start_month = {month}
+    AND date_trunc('month', a.applied_on)::date = {month} THEN a.applied_on ELSE {month} END"""
+
+_MONTHLY_PAIRS = f"""
+SELECT c.enrollment_id, c.person_id, c.month, c.day, (pm.person_id IS NOT NULL) AS already_paid
 FROM (
-    SELECT e.id AS enrollment_id, e.person_id, gs::date AS month
+    SELECT e.id AS enrollment_id, e.person_id, gs::date AS month, {_FIRST_DAY.format(month="gs::date")} AS day
     FROM subsidies_enrollment e
+    LEFT JOIN subsidies_application a ON a.id = e.application_id
     CROSS JOIN LATERAL generate_series(
         greatest(e.start_month, %(backpay_from)s::date, (e.paid_through + interval '1 month')::date),
         %(period)s::date, interval '1 month') gs
@@ -174,10 +180,12 @@ AND l.person_id IN (
     UNION SELECT person_id FROM subsidies_run_judged WHERE month = %(period)s AND cardinality(reasons) > 0
 )"""
 
-_RECOVERY_PAIRS = """
-SELECT p.person_id, p.month, p.month AS day, p.net,
-       (SELECT e.id FROM subsidies_enrollment e WHERE e.person_id = p.person_id AND e.program_id = %(program_id)s) AS enrollment_id
-FROM paid p WHERE p.month >= %(recovery_from)s"""
+_RECOVERY_PAIRS = f"""
+SELECT p.person_id, p.month, {_FIRST_DAY.format(month="p.month")} AS day, p.net, e.id AS enrollment_id
+FROM paid p
+LEFT JOIN subsidies_enrollment e ON e.person_id = p.person_id AND e.program_id = %(program_id)s
+LEFT JOIN subsidies_application a ON a.id = e.application_id
+WHERE p.month >= %(recovery_from)s"""
 
 _YEARLY_ENROLLED_PAIRS = """
 SELECT e.id AS enrollment_id, e.person_id, %(period)s::date AS month, %(as_of)s::date AS day,
