@@ -79,7 +79,6 @@ class Parameter:
 
 COMMON_PARAMETERS = {
     "backpay_months": Parameter(_("补发最多月数"), 12),
-    "recovery_months": Parameter(_("追回核查月数"), 24),
 }
 
 
