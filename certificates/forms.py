@@ -68,6 +68,15 @@ class AssessmentReviewForm(PortalForm):
     reviewed_on = forms.DateField(label=_("审核日期"), widget=DATE_WIDGET, initial=timezone.localdate)
 
 
+class AssessmentRejectForm(PortalForm):
+    reason = forms.CharField(
+        label=_("驳回理由"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：评定等级与病历不符，请重新评定。"),
+    )
+
+
 class _AssessmentChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.assessed_on:%Y-%m-%d} {obj.hospital} · {obj.get_category_display()}{obj.get_grade_display()}"
