@@ -370,3 +370,27 @@ def eligibility_codes(program_code: str, person_ids: list[int], on: date) -> dic
     with connection.cursor() as cursor:
         cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
         return {person_id: (list(codes), tier) for person_id, codes, tier in cursor.fetchall()}
+
+
+def enrolled_eligibility_codes(program_code: str, person_ids: list[int], on: date) -> dict[int, tuple[list[str], str]]:
+    """Like eligibility_codes for enrolled persons, judged as the payment run judges them: in the first month of an
+    enrollment that came from an application, on the application date when that is later than `on`
+    (自递交申请当月计发), so that a person the month's run pays is never listed as no longer qualifying."""
+    from .models import Program
+
+    if not person_ids:
+        return {}
+    rule = rule_for(program_code)
+    program_id = Program.objects.values_list("pk", flat=True).get(code=program_code)
+    pairs = """
+    SELECT p.person_id, %(on)s::date AS month,
+           CASE WHEN a.applied_on > %(on)s AND e.start_month = date_trunc('month', %(on)s::date)::date
+                     AND date_trunc('month', a.applied_on) = date_trunc('month', %(on)s::date)
+                THEN a.applied_on ELSE %(on)s::date END AS day
+    FROM (SELECT DISTINCT unnest(%(person_ids)s::bigint[]) AS person_id) p
+    LEFT JOIN subsidies_enrollment e ON e.person_id = p.person_id AND e.program_id = %(program_id)s
+    LEFT JOIN subsidies_application a ON a.id = e.application_id"""
+    sql = "WITH " + judged_sql(rule, pairs) + "\nSELECT person_id, reasons, tier FROM judged"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
+        return {person_id: (list(codes), tier) for person_id, codes, tier in cursor.fetchall()}

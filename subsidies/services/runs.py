@@ -130,7 +130,7 @@ paid AS (
     SELECT l.person_id, l.month, sum(CASE WHEN l.kind = 'recovery' THEN -l.amount ELSE l.amount END) AS net
     FROM subsidies_paymentline l JOIN subsidies_paymentrun r ON r.id = l.run_id
     WHERE r.status = 'approved' AND l.program_id = %(program_id)s AND l.month >= %(recovery_from)s AND l.month <= %(period)s
-    AND (l.month >= %(recheck_from)s {persons})
+    {persons}
     GROUP BY l.person_id, l.month
     HAVING sum(CASE WHEN l.kind = 'recovery' THEN -l.amount ELSE l.amount END) > 0
 )"""
@@ -158,7 +158,7 @@ WHERE c.month = %(period)s OR pm.person_id IS NULL"""
 # head) and for those who do not qualify in the period itself; everyone else had the same facts all along and
 # qualifies now, so their paid months stand. A parameter change inside the window makes everyone a candidate.
 _RECOVERY_PERSONS = """
-OR l.person_id IN (
+AND ({recheck} l.person_id IN (
     SELECT id FROM cases_person WHERE death_date < %(period)s OR moved_out_date < %(period)s
     UNION SELECT person_id FROM certificates_certificate
     WHERE (issue_date > %(recovery_from)s AND issue_date <= %(period)s)
@@ -177,7 +177,7 @@ OR l.person_id IN (
     UNION SELECT person_id FROM subsidies_enrollment
     WHERE program_id = %(program_id)s AND (status <> 'active' OR start_month > %(period)s OR paid_through >= %(period)s)
     UNION SELECT person_id FROM subsidies_run_judged WHERE month = %(period)s AND cardinality(reasons) > 0
-)"""
+))"""
 
 _RECOVERY_PAIRS = f"""
 SELECT p.person_id, p.month, {_FIRST_DAY.format(month="p.month")} AS day, p.net, e.id AS enrollment_id
@@ -292,7 +292,10 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
             _step(progress, _("追回核查"))
             if program.is_monthly:
                 params["recheck_from"] = _recheck_from(program, run.period)
-                recovery = f"{_PAID.format(persons=_RECOVERY_PERSONS)}, {judged_sql(rule, _RECOVERY_PAIRS)}"
+                # Only with a parameter change to recheck: an OR here would turn the candidates' semi-join into a scan.
+                recheck = "l.month >= %(recheck_from)s OR" if params["recheck_from"] else ""
+                persons = _RECOVERY_PERSONS.replace("{recheck}", recheck)
+                recovery = f"{_PAID.format(persons=persons)}, {judged_sql(rule, _RECOVERY_PAIRS)}"
             else:
                 recovery = f"{_YEARLY_PAID}, {judged_sql(rule, _YEARLY_RECOVERY_PAIRS)}"
             cursor.execute(
@@ -338,7 +341,7 @@ def _first_paid_month(program: Program, period: date) -> date:
 RECHECK_MONTHS = 24
 
 
-def _recheck_from(program: Program, period: date) -> date:
+def _recheck_from(program: Program, period: date) -> date | None:
     changed = (
         ProgramParameter.objects.filter(
             program=program, effective_from__gt=add_months(period, -RECHECK_MONTHS), effective_from__lte=period
@@ -347,8 +350,7 @@ def _recheck_from(program: Program, period: date) -> date:
         .values_list("effective_from", flat=True)
         .first()
     )
-    # No change: a day after the period, so no month qualifies by this rule alone.
-    return changed or add_months(period, 1)
+    return changed
 
 
 def _step(progress, message) -> None:

@@ -96,3 +96,19 @@ def test_first_month_paid_is_not_recovered_later(make_holder, compute, programs,
     PovertyRecord.objects.create(person=person, status="marginal", start_date=date(2026, 11, 15))
     december = compute("nursing", date(2026, 12, 1))
     assert lines_of(december, "recovery") == {}
+
+
+def test_dynamic_management_early_in_the_first_month_agrees_with_the_run(make_holder, programs, users):
+    person = make_holder(grade=1, issue=date(2026, 11, 2))
+    apply_and_approve(person, programs, users, date(2026, 11, 3))
+    # On 1 November the card did not exist yet, but November is judged on the application date: not excess.
+    figures = dynamic_management(user=users[Role.ADMIN], program=programs["nursing"], on=NOV)
+    assert person.pk not in [row["person"].pk for row in figures["not_qualifying"]]
+    # A month later the ordinary first-day rule applies again (and holds).
+    figures = dynamic_management(user=users[Role.ADMIN], program=programs["nursing"], on=date(2026, 12, 1))
+    assert person.pk not in [row["person"].pk for row in figures["not_qualifying"]]
+    # An enrollment without an application is judged on the day asked.
+    other = make_holder(grade=1, issue=date(2026, 11, 2))
+    Enrollment.objects.create(person=other, program=programs["nursing"], start_month=NOV)
+    figures = dynamic_management(user=users[Role.ADMIN], program=programs["nursing"], on=NOV)
+    assert other.pk in [row["person"].pk for row in figures["not_qualifying"]]
