@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from cases.disability import Category, Grade
 from cases.models import EducationStage, PovertyStatus, Township, Village
-from certificates.models import Category, Grade
 
 from . import schema as S
 from .persons_plan import PersonsPlan
