@@ -4,12 +4,13 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fedportal.core.clock import local_today
 from fedportal.idnumber import parse_id_number
 
-from .models import EducationStage, PovertyStatus, Relation
+from .exclusion_programs import exclusion_program_choices
+from .models import EducationStage, ExclusionKind, PovertyStatus, Relation
 from .selectors import village_list_for_user
 from .services import PERSON_EDITABLE_FIELDS
 
@@ -144,8 +145,33 @@ class PersonEditForm(_PersonFields):
 
 class PovertyStatusForm(PortalForm):
     status = forms.ChoiceField(label=_("新的低保状态"), choices=PovertyStatus.choices)
-    start_date = forms.DateField(label=_("起始日期"), widget=DATE_WIDGET, initial=timezone.localdate)
+    start_date = forms.DateField(label=_("起始日期"), widget=DATE_WIDGET, initial=local_today)
     source = forms.CharField(label=_("依据"), max_length=100, required=False, help_text=_("例如：民政局批复文号"))
+
+
+class ExclusionForm(PortalForm):
+    kind = forms.ChoiceField(label=_("类型"), choices=ExclusionKind.choices)
+    program_code = forms.ChoiceField(
+        label=_("不再享受的项目（仅择高）"),
+        required=False,
+        help_text=_("择高：此人领取其他同类补贴（如高龄津贴、工伤护理费）期间，不再享受的本地补贴项目。"),
+    )
+    start_date = forms.DateField(label=_("起始日期"), widget=DATE_WIDGET, initial=local_today)
+    end_date = forms.DateField(
+        label=_("结束日期"), widget=DATE_WIDGET, required=False, help_text=_("尚未结束的请留空。")
+    )
+    source = forms.CharField(label=_("依据/来源"), max_length=100, help_text=_("例如：判决书编号、人社局名单"))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program_code"].choices = [("", "—"), *exclusion_program_choices()]
+
+
+class ExclusionEndForm(PortalForm):
+    end_date = forms.DateField(label=_("结束日期"), widget=DATE_WIDGET, initial=local_today)
+    source = forms.CharField(label=_("依据/来源"), max_length=100, required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class DeathForm(PortalForm):

@@ -262,6 +262,61 @@ class RosterImport(models.Model):
         return self.original_name
 
 
+class ExclusionKind(models.TextChoices):
+    """Why a person is not paid (some or all) allowances for a while, besides the registry's own facts."""
+
+    WORK_INJURY = "work_injury", _("工伤保险生活护理费")
+    ORPHAN = "orphan", _("孤儿基本生活保障")
+    SIMILAR = "similar", _("择高享受同类补贴")
+    PRISON = "prison", _("服刑")
+    FRAUD = "fraud", _("骗取补贴")
+    REVIEW_FAILED = "review_failed", _("年审未通过")
+    REVIEW_MISSED = "review_missed", _("未参加年审")
+
+
+@audited()
+class PersonExclusion(models.Model):
+    """One dated period during which a person is excluded from allowances (DOMAIN.md 'Payment runs': exclusions are
+    data). Which programs each kind excludes is the subsidies rules' business; 择高 names the program it replaces.
+    Judged like every fact: in force on a day when start_date <= day <= end_date (end_date null: still in force)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="exclusions", verbose_name=_("残疾人"))
+    kind = models.CharField(_("类型"), max_length=20, choices=ExclusionKind.choices)
+    # 择高 only: the code of the program not paid while the similar allowance is taken (e.g. "nursing").
+    program_code = models.CharField(_("不再享受的项目"), max_length=30, blank=True)
+    start_date = models.DateField(_("起始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    source = models.CharField(_("依据/来源"), max_length=100)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["person", "-start_date", "-pk"]
+        verbose_name = _("暂停/排除享受记录")
+        verbose_name_plural = _("暂停/排除享受记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="person_exclusion_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="similar") & ~Q(program_code="")) | (~Q(kind="similar") & Q(program_code="")),
+                name="person_exclusion_similar_names_program",
+            ),
+        ]
+        indexes = [models.Index(fields=["start_date", "end_date"], name="person_exclusion_dates")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_kind_display()} {self.start_date}"
+
+    def in_force_on(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
 # Agency comparison (数据比对) lives in its own package; its models are part of this app.
 from .comparison.models import (  # noqa: E402, F401
     Comparison,

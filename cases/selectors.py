@@ -8,9 +8,11 @@ from django.db.models import Case, Q, When
 from django.http import Http404
 
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.core.clock import local_today
 from fedportal.idnumber import normalize_id_number
 
 from . import hooks
+from .exclusion_programs import exclusion_program_choices
 from .models import Household, Person, Township, Village
 
 
@@ -108,6 +110,17 @@ def person_list_for_page(persons):
 
 def person_poverty_history(person):
     return person.poverty_records.order_by("-start_date")
+
+
+def person_exclusions(person) -> list:
+    """The person's exclusion periods, newest first, each with `program_name` (择高) and `in_force` (today)."""
+    names = dict(exclusion_program_choices())
+    today = local_today()
+    rows = list(person.exclusions.select_related("created_by").order_by("-start_date", "-pk"))
+    for row in rows:
+        row.program_name = names.get(row.program_code, row.program_code)
+        row.in_force = row.in_force_on(today)
+    return rows
 
 
 def person_notes(person):

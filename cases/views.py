@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +19,8 @@ from .exports import person_export_filters, person_export_start
 from .filters import PersonFilter
 from .forms import (
     DeathForm,
+    ExclusionEndForm,
+    ExclusionForm,
     HouseholdHeadForm,
     HouseholdMemberForm,
     MoveOutForm,
@@ -33,6 +35,7 @@ from .person_panels import person_panels
 from .selectors import (
     household_get_for_user,
     household_members,
+    person_exclusions,
     person_get_for_user,
     person_list_for_page,
     person_list_for_user,
@@ -144,6 +147,8 @@ def person_detail(request, pk: int):
             "may_review": has_perm(request.user, Perm.CERTIFICATE_REVIEW),
             **certificate_context,
             "poverty_records": poverty_records,
+            "exclusions": person_exclusions(person),
+            "may_exclude": may_edit and has_perm(request.user, Perm.EXCLUSION_EDIT),
             "members": household_members(person.household) if person.household_id else [],
             "note_form": NoteForm(),
             "panels": person_panels(request, person),
@@ -224,6 +229,51 @@ def person_poverty(request, pk: int):
         success=_("已变更 %(name)s 的低保状态。"),
         submit=_("保存"),
         intro=_("当前状态记录将在新起始日期的前一天结束，并开始新的记录。"),
+    )
+
+
+@require_perm(Perm.EXCLUSION_EDIT)
+def person_exclusion_add(request, pk: int):
+    return _person_action(
+        request,
+        pk,
+        form_class=ExclusionForm,
+        action=lambda person, data: services.exclusion_record(person=person, acting_user=request.user, **data),
+        title=_("登记 %(name)s 暂停/排除享受"),
+        success=_("已登记 %(name)s 的暂停/排除享受记录。"),
+        submit=_("登记"),
+        intro=_(
+            "在起始日期至结束日期之间，发放批次按类型停发相应补贴（每月按当月1日认定）："
+            "工伤保险生活护理费停发护理补贴；孤儿基本生活保障停发生活补贴；择高停发所选项目；"
+            "服刑、骗取补贴、年审未通过或未参加年审停发补贴。"
+        ),
+    )
+
+
+@require_perm(Perm.EXCLUSION_EDIT)
+def person_exclusion_end(request, pk: int, exclusion_pk: int):
+    person = _editable_person(request, pk)
+    exclusion = get_object_or_404(person.exclusions.all(), pk=exclusion_pk)
+    form = ExclusionEndForm(request.POST or None)
+    if request.method == "POST" and _run(
+        form, lambda data: services.exclusion_end(exclusion=exclusion, acting_user=request.user, **data)
+    ):
+        messages.success(
+            request,
+            _("已结束 %(name)s 的“%(kind)s”记录。") % {"name": person.name, "kind": exclusion.get_kind_display()},
+        )
+        return redirect("cases:person_detail", pk=person.pk)
+    return render(
+        request,
+        "cases/action_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("结束 %(name)s 的“%(kind)s”记录") % {"name": person.name, "kind": exclusion.get_kind_display()},
+            "submit": _("结束"),
+            "intro": _("自 %(start)s 起，依据：%(source)s。结束后，从结束日期之后认定的第一个月起恢复发放。")
+            % {"start": exclusion.start_date.isoformat(), "source": exclusion.source},
+        },
     )
 
 

@@ -1,10 +1,10 @@
 """Forms for assessments and every lifecycle event; the services hold the rules."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE_WIDGET, PortalForm
+from fedportal.core.clock import local_today
 
 from .models import Category, Generation, Grade
 from .selectors import assessments_ready_for
@@ -65,7 +65,16 @@ class AssessmentForm(_ComponentsMixin, PortalForm):
 
 
 class AssessmentReviewForm(PortalForm):
-    reviewed_on = forms.DateField(label=_("审核日期"), widget=DATE_WIDGET, initial=timezone.localdate)
+    reviewed_on = forms.DateField(label=_("审核日期"), widget=DATE_WIDGET, initial=local_today)
+
+
+class AssessmentRejectForm(PortalForm):
+    reason = forms.CharField(
+        label=_("驳回理由"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：评定等级与病历不符，请重新评定。"),
+    )
 
 
 class _AssessmentChoice(forms.ModelChoiceField):
@@ -77,7 +86,7 @@ class IssueForm(PortalForm):
     assessment = _AssessmentChoice(
         label=_("评定结果"), queryset=None, help_text=_("只列出已经县级审核、尚未用于办证的评定。")
     )
-    issue_date = forms.DateField(label=_("发证日期"), widget=DATE_WIDGET, initial=timezone.localdate)
+    issue_date = forms.DateField(label=_("发证日期"), widget=DATE_WIDGET, initial=local_today)
     generation = forms.TypedChoiceField(
         label=_("证件代别"), choices=Generation.choices, coerce=int, initial=Generation.THIRD
     )
@@ -99,7 +108,7 @@ class ChangeForm(IssueForm):
 
 
 class RenewForm(PortalForm):
-    issue_date = forms.DateField(label=_("换领日期"), widget=DATE_WIDGET, initial=timezone.localdate)
+    issue_date = forms.DateField(label=_("换领日期"), widget=DATE_WIDGET, initial=local_today)
     generation = forms.TypedChoiceField(
         label=_("证件代别"),
         choices=[("", _("与原证相同")), *Generation.choices],
@@ -111,7 +120,7 @@ class RenewForm(PortalForm):
 
 
 class ReissueForm(RenewForm):
-    issue_date = forms.DateField(label=_("补办日期"), widget=DATE_WIDGET, initial=timezone.localdate)
+    issue_date = forms.DateField(label=_("补办日期"), widget=DATE_WIDGET, initial=local_today)
     comment = forms.CharField(label=_("挂失说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -127,7 +136,7 @@ class TransferInForm(_ComponentsMixin, PortalForm):
     issue_date = forms.DateField(label=_("原发证日期"), widget=DATE_WIDGET)
     expiry_date = forms.DateField(label=_("有效期至"), widget=DATE_WIDGET)
     origin = forms.CharField(label=_("迁出地（原发证县）"), max_length=100)
-    event_date = forms.DateField(label=_("迁入日期"), widget=DATE_WIDGET, initial=timezone.localdate)
+    event_date = forms.DateField(label=_("迁入日期"), widget=DATE_WIDGET, initial=local_today)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,13 +148,13 @@ class TransferInForm(_ComponentsMixin, PortalForm):
 
 
 class TransferOutForm(PortalForm):
-    event_date = forms.DateField(label=_("迁出日期"), widget=DATE_WIDGET, initial=timezone.localdate)
+    event_date = forms.DateField(label=_("迁出日期"), widget=DATE_WIDGET, initial=local_today)
     destination = forms.CharField(label=_("迁往"), max_length=100, required=False)
 
 
 class CancelForm(PortalForm):
     reason = forms.ChoiceField(label=_("注销原因"), choices=[(r.value, r.label) for r in CANCEL_REASONS])
-    event_date = forms.DateField(label=_("注销日期"), widget=DATE_WIDGET, initial=timezone.localdate)
+    event_date = forms.DateField(label=_("注销日期"), widget=DATE_WIDGET, initial=local_today)
     comment = forms.CharField(
         label=_("具体原因"),
         required=False,

@@ -49,12 +49,29 @@ class Assessment(models.Model):
         verbose_name=_("县级审核人"),
     )
     reviewed_on = models.DateField(_("县级审核日期"), null=True, blank=True)
+    # County review may also reject the result (with a reason): a rejected assessment supports no certificate.
+    rejected_on = models.DateField(_("县级驳回日期"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("驳回人"),
+    )
+    reject_reason = models.CharField(_("驳回理由"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-assessed_on"]
         verbose_name = _("残疾评定")
         verbose_name_plural = _("残疾评定")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reviewed_on__isnull=True) | Q(rejected_on__isnull=True),
+                name="assessment_reviewed_or_rejected",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}{self.get_grade_display()} {self.assessed_on}"

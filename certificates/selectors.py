@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.core.clock import local_today
 
 from .models import Assessment, Certificate, CertificateLifecycleEvent, Generation
 
@@ -49,6 +50,25 @@ def assessment_list_for_user(user):
     return _scoped(Assessment.objects.all(), user)
 
 
+def assessments_waiting_for_review(user):
+    """The county review worklist: assessments neither reviewed nor rejected, in the user's scope, oldest first;
+    `notice_over` tells whether the 5-working-day public notice has ended (review possible) on the local date."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    today = local_today()
+    return (
+        assessment_list_for_user(user)
+        .filter(reviewed_on__isnull=True, rejected_on__isnull=True)
+        .select_related("person", "person__township", "person__village")
+        .annotate(
+            notice_over=Case(
+                When(notice_end__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by("assessed_on", "pk")
+    )
+
+
 def assessment_get_for_user(user, assessment_id: int) -> Assessment:
     assessment = (
         assessment_list_for_user(user)
@@ -72,12 +92,16 @@ def certificate_history_for_person(person):
 
 
 def assessments_for_person(person):
-    return Assessment.objects.filter(person=person).select_related("reviewed_by").order_by("-assessed_on", "-pk")
+    return (
+        Assessment.objects.filter(person=person)
+        .select_related("reviewed_by", "rejected_by")
+        .order_by("-assessed_on", "-pk")
+    )
 
 
 def assessments_ready_for(person, *, unused: bool = True):
     """Reviewed assessments a new issue or change can rest on; by default those no certificate used yet."""
-    assessments = Assessment.objects.filter(person=person, reviewed_on__isnull=False)
+    assessments = Assessment.objects.filter(person=person, reviewed_on__isnull=False, rejected_on__isnull=True)
     if unused:
         assessments = assessments.filter(certificates__isnull=True)
     return assessments.order_by("-assessed_on", "-pk")

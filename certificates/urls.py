@@ -15,6 +15,8 @@ urlpatterns = [
     path("persons/<int:person_pk>/issue/", views.certificate_issue, name="certificate_issue"),
     path("persons/<int:person_pk>/transfer-in/", views.certificate_transfer_in, name="certificate_transfer_in"),
     path("persons/<int:person_pk>/assessments/new/", views.assessment_create, name="assessment_create"),
+    path("assessments/review/", views.assessment_worklist, name="assessment_worklist"),
     path("assessments/<int:pk>/review/", views.assessment_review, name="assessment_review"),
+    path("assessments/<int:pk>/reject/", views.assessment_reject, name="assessment_reject"),
     path("assessments/<int:pk>/application.pdf", views.application_form_pdf, name="application_form_pdf"),
 ]

@@ -18,6 +18,7 @@ from . import services
 from .filters import CertificateFilter
 from .forms import (
     AssessmentForm,
+    AssessmentRejectForm,
     AssessmentReviewForm,
     CancelForm,
     ChangeForm,
@@ -30,6 +31,7 @@ from .forms import (
 from .pdfs import application_form_pdf as render_application_form
 from .selectors import (
     assessment_get_for_user,
+    assessments_waiting_for_review,
     certificate_events_recent_for_user,
     certificate_get_for_user,
     certificate_list_for_user,
@@ -75,6 +77,7 @@ def certificate_list(request):
             "query_string": query.urlencode(),
             "recent_events": certificate_events_recent_for_user(request.user, limit=10),
             "today": local_today(),
+            "may_review": has_perm(request.user, Perm.CERTIFICATE_REVIEW),
         },
     )
 
@@ -138,6 +141,35 @@ def assessment_review(request, pk: int):
     }
     return _render_action(
         request, person=assessment.person, form=form, title=_("县级审核"), submit=_("审核通过"), intro=intro
+    )
+
+
+@require_perm(Perm.CERTIFICATE_REVIEW)
+def assessment_worklist(request):
+    """Assessments waiting for county review: review once the public notice is over, or reject with a reason."""
+    page = Paginator(assessments_waiting_for_review(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "certificates/assessment_worklist.html", {"page": page, "today": local_today()})
+
+
+@require_perm(Perm.CERTIFICATE_REVIEW)
+def assessment_reject(request, pk: int):
+    assessment = assessment_get_for_user(request.user, pk)
+    form = AssessmentRejectForm(request.POST or None)
+    if _submit(
+        request,
+        form,
+        lambda: services.assessment_reject(assessment=assessment, acting_user=request.user, **form.cleaned_data),
+    ):
+        messages.success(request, _("已驳回 %(name)s 的评定结果。") % {"name": assessment.person.name})
+        return redirect("certificates:assessment_worklist")
+    intro = _("%(hospital)s %(date)s 评定：%(category)s%(grade)s。驳回后此评定不能用于办证。") % {
+        "hospital": assessment.hospital,
+        "date": assessment.assessed_on.isoformat(),
+        "category": assessment.get_category_display(),
+        "grade": assessment.get_grade_display(),
+    }
+    return _render_action(
+        request, person=assessment.person, form=form, title=_("驳回评定结果"), submit=_("驳回"), intro=intro
     )
 
 

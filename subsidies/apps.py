@@ -9,6 +9,8 @@ class SubsidiesConfig(AppConfig):
     verbose_name = _("补贴与发放")
 
     def ready(self) -> None:
+        from cases.exclusion_programs import register_exclusion_programs
+
         from . import (
             comparison,  # noqa: F401 - registers the money effects and the 应补尽补 panel of agency comparisons
             jobs,  # noqa: F401 - registers the job handlers
@@ -17,3 +19,10 @@ class SubsidiesConfig(AppConfig):
         )
 
         hooks.enrollments_roster.register(rosters)
+
+        def exclusion_programs():
+            from .models import Program
+
+            return list(Program.objects.filter(accepts_applications=True).values_list("code", "name"))
+
+        register_exclusion_programs(exclusion_programs)

@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import EducationStage, Township
@@ -11,15 +10,19 @@ from fedportal.idnumber import normalize_id_number
 from .models import Program, RunStatus
 from .selectors import DYNAMIC_EXCESS, DYNAMIC_MISSING
 
+# <input type="date"> accepts only ISO dates: a localized rendering ("2026年12月5日") shows an empty field.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Fields that belong to one program only; every other field is common to all programs.
+PROGRAM_FIELDS = {"education": ("school", "education_stage")}
+
 
 class ApplicationForm(forms.Form):
     id_number = forms.CharField(label=_("残疾人身份证号"), max_length=18)
     program = forms.ModelChoiceField(
         label=_("补贴项目"), queryset=Program.objects.filter(is_active=True, accepts_applications=True)
     )
-    applied_on = forms.DateField(
-        label=_("申请日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    applied_on = forms.DateField(label=_("申请日期"), initial=local_today, widget=DATE_WIDGET)
     applicant_name = forms.CharField(label=_("代为申请人"), max_length=50, required=False)
     applicant_relation = forms.CharField(label=_("与本人关系"), max_length=20, required=False)
     school = forms.CharField(label=_("就读学校（助学金）"), max_length=100, required=False)
@@ -28,6 +31,29 @@ class ApplicationForm(forms.Form):
     )
     proof = forms.FileField(label=_("证明材料"), required=False)
     comment = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, person=None, program: Program | None = None, **kwargs):
+        """`person` chosen beforehand (from the person page) replaces the ID number field; `program` chosen
+        beforehand is fixed and only its own fields are shown."""
+        super().__init__(*args, **kwargs)
+        self.person = person
+        if person is not None:
+            del self.fields["id_number"]
+        self.chosen_program = program
+        if program is not None:
+            self.fields["program"].initial = program.pk
+            self.fields["program"].widget = forms.HiddenInput()
+        own = set(PROGRAM_FIELDS.get(program.code, ())) if program is not None else set()
+        for fields in PROGRAM_FIELDS.values():
+            for name in fields:
+                if program is None or name not in own:
+                    del self.fields[name]
+
+    def clean_program(self):
+        program = self.cleaned_data["program"]
+        if self.chosen_program is not None and program != self.chosen_program:
+            raise forms.ValidationError(_("补贴项目与所选不一致。"))
+        return program
 
     def clean_id_number(self):
         value = self.cleaned_data["id_number"]
@@ -44,16 +70,14 @@ class StepForm(forms.Form):
 class RunCreateForm(forms.Form):
     program = forms.ModelChoiceField(label=_("补贴项目"), queryset=Program.objects.filter(is_active=True))
     period = forms.CharField(label=_("所属期（YYYY-MM 或 YYYY）"), max_length=7)
-    as_of = forms.DateField(
-        label=_("认定日期（年度项目，默认12月1日）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    as_of = forms.DateField(label=_("认定日期（年度项目，默认12月1日）"), required=False, widget=DATE_WIDGET)
 
 
 class DynamicForm(forms.Form):
     program = forms.ModelChoiceField(
         label=_("补贴项目"), queryset=Program.objects.filter(is_active=True), to_field_name="code"
     )
-    on = forms.DateField(label=_("认定日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("认定日期"), required=False, widget=DATE_WIDGET)
     township = forms.ModelChoiceField(
         label=_("乡镇(街道)"), queryset=Township.objects.none(), required=False, empty_label=_("全部乡镇")
     )

@@ -23,5 +23,11 @@ def subsidies_panel(request, person) -> PersonPanel | None:
             .order_by("-month")[:6]
         )
     return PersonPanel(
-        title=_("补贴"), template="subsidies/_person_panel.html", context={"enrollments": enrollments, "lines": lines}
+        title=_("补贴"),
+        template="subsidies/_person_panel.html",
+        context={
+            "enrollments": enrollments,
+            "lines": lines,
+            "may_apply": has_perm(request.user, Perm.APPLICATION_ENTER) and person.death_date is None,
+        },
     )

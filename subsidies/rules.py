@@ -32,7 +32,37 @@ REASONS = {
     "generation": _("非第二代/第三代残疾人证"),
     "not_multi_household": _("非一户多残家庭"),
     "not_enrolled": _("未纳入补贴对象"),
+    # Exclusions (cases.PersonExclusion), one reason each.
+    "work_injury_care": _("领取工伤保险生活护理费"),
+    "orphan_support": _("享受孤儿基本生活保障"),
+    "similar_allowance": _("择高享受同类补贴"),
+    "prison": _("服刑暂停"),
+    "fraud": _("骗取补贴"),
+    "review_failed": _("年审未通过"),
+    "review_missed": _("未参加年审"),
 }
+
+# The reason code each exclusion kind (cases.ExclusionKind) gives on a stop.
+EXCLUSION_REASONS = {
+    "work_injury": "work_injury_care",
+    "orphan": "orphan_support",
+    "similar": "similar_allowance",
+    "prison": "prison",
+    "fraud": "fraud",
+    "review_failed": "review_failed",
+    "review_missed": "review_missed",
+}
+
+# Whose parent is whom, from the two persons' relations to the head of their household register:
+# (student's relation, member's relation). Children of the head or spouse; the head and the head's siblings are
+# children of the head's 父母; grandchildren are children of the head's 子女.
+PARENT_RELATIONS = (
+    ("child", "head"),
+    ("child", "spouse"),
+    ("head", "parent"),
+    ("sibling", "parent"),
+    ("grandchild", "child"),
+)
 
 
 def reason_labels(codes) -> list[str]:
@@ -49,17 +79,19 @@ class Parameter:
 
 COMMON_PARAMETERS = {
     "backpay_months": Parameter(_("补发最多月数"), 12),
-    "recovery_months": Parameter(_("追回核查月数"), 24),
 }
 
 
 class Rule:
     """The eligibility rule of one program. Subclasses give SQL over the columns of the `facts` CTE (alias f):
     person_id, month, day, township_id, household_id, death_date, moved_out_date, education_stage,
-    relation_to_head, cert_id, category, grade, generation, cert_valid, cert_problem, poverty; and the
-    program's parameters of that month (alias prm, one column per parameter key)."""
+    relation_to_head, cert_id, category, grade, generation, cert_valid, cert_problem, poverty (the person's own
+    status, or 低保 when the head of their household register is 低保 that day), exclusions (kinds in force that day,
+    择高 only when it names this program); and the program's parameters of that month (alias prm)."""
 
     code: str = ""
+    # Exclusion kinds that stop this program (besides a 择高 naming it), in the order their reasons are listed.
+    excluded_by: tuple[str, ...] = ("prison", "fraud")
     tiers: dict[str, str] = {}
     parameters: dict[str, Parameter] = {}
     requires_own_certificate = True
@@ -85,7 +117,11 @@ class Rule:
         ]
         if self.requires_own_certificate:
             common.append("CASE WHEN NOT f.cert_valid THEN f.cert_problem END")
-        return common + self.reasons()
+        exclusions = [
+            f"CASE WHEN '{kind}' = ANY(f.exclusions) THEN '{EXCLUSION_REASONS[kind]}' END"
+            for kind in (*self.excluded_by, "similar")
+        ]
+        return common + self.reasons() + exclusions
 
 
 _RULES: dict[str, Rule] = {}
@@ -116,6 +152,8 @@ class LivingAllowance(Rule):
 
     code = "living"
     tiers = {"default": _("标准")}
+    # An orphan on orphan support gets the nursing allowance only.
+    excluded_by = ("orphan", "prison", "fraud", "review_failed", "review_missed")
     parameters = {"extend_marginal": Parameter(_("扩面至低保边缘(1开/0关)"), 0)}
 
     def reasons(self):
@@ -132,6 +170,7 @@ class NursingAllowance(Rule):
 
     code = "nursing"
     tiers = {"grade1": _("一级"), "grade2": _("二级"), "grade3_mental": _("三级智力/精神(扩面)")}
+    excluded_by = ("work_injury", "prison", "fraud", "review_failed", "review_missed")
     parameters = {"extend_grade3_mental": Parameter(_("扩面至三级智力/精神(1开/0关)"), 0)}
 
     def fact_columns(self):
@@ -170,13 +209,14 @@ class EducationGrant(Rule):
 
     def fact_columns(self):
         valid = _VALID_ON_DAY.format(c="mc", d="pr.day")
+        parent_of = " OR ".join(
+            f"(per.relation_to_head = '{child}' AND m.relation_to_head = '{parent}')"
+            for child, parent in PARENT_RELATIONS
+        )
         return [
             "EXISTS (SELECT 1 FROM cases_person m JOIN certificates_certificate mc ON mc.person_id = m.id"
             " WHERE m.household_id = per.household_id AND m.id <> per.id"
-            " AND ((per.relation_to_head IN ('child', 'sibling') AND m.relation_to_head IN ('head', 'spouse'))"
-            " OR (per.relation_to_head = 'head' AND m.relation_to_head = 'parent')"
-            " OR (per.relation_to_head = 'grandchild' AND m.relation_to_head = 'child'))"
-            f" AND (m.death_date IS NULL OR m.death_date >= pr.day) AND {valid}) AS parent_valid"
+            f" AND ({parent_of}) AND (m.death_date IS NULL OR m.death_date >= pr.day) AND {valid}) AS parent_valid"
         ]
 
     def reasons(self):
@@ -262,7 +302,12 @@ facts AS (
          WHEN c.ended_on <= pr.day AND c.status = 'transferred_out' THEN 'cert_transferred'
          WHEN c.expiry_date < pr.day THEN 'cert_expired'
          WHEN c.ended_on <= pr.day THEN 'no_certificate' END AS cert_problem,
-    pov.status AS poverty{fact_cols}
+    CASE WHEN pov.status IS DISTINCT FROM 'extreme' AND hpov.dibao THEN 'dibao' ELSE pov.status END AS poverty,
+    ARRAY(
+        SELECT x.kind FROM cases_personexclusion x
+        WHERE x.person_id = pr.person_id AND x.start_date <= pr.day AND (x.end_date IS NULL OR x.end_date >= pr.day)
+          AND (x.kind <> 'similar' OR x.program_code = '{rule.code}')
+    )::text[] AS exclusions{fact_cols}
     FROM pairs pr
     JOIN cases_person per ON per.id = pr.person_id
     LEFT JOIN LATERAL (
@@ -276,6 +321,13 @@ facts AS (
         WHERE r.person_id = pr.person_id AND r.start_date <= pr.day AND (r.end_date IS NULL OR r.end_date >= pr.day)
         ORDER BY r.start_date DESC, r.id DESC LIMIT 1
     ) pov ON true
+    -- 低保 is granted to a household: the head's 低保 counts for every member of the register.
+    LEFT JOIN LATERAL (
+        SELECT true AS dibao FROM cases_person h JOIN cases_povertyrecord r ON r.person_id = h.id
+        WHERE h.household_id = per.household_id AND h.relation_to_head = 'head' AND h.id <> per.id
+          AND r.status = 'dibao' AND r.start_date <= pr.day AND (r.end_date IS NULL OR r.end_date >= pr.day)
+        LIMIT 1
+    ) hpov ON per.household_id IS NOT NULL
 ),
 judged AS (
     SELECT f.*, array_remove(ARRAY[
@@ -315,6 +367,30 @@ def eligibility_codes(program_code: str, person_ids: list[int], on: date) -> dic
         )
         + "\nSELECT person_id, reasons, tier FROM judged"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
+        return {person_id: (list(codes), tier) for person_id, codes, tier in cursor.fetchall()}
+
+
+def enrolled_eligibility_codes(program_code: str, person_ids: list[int], on: date) -> dict[int, tuple[list[str], str]]:
+    """Like eligibility_codes for enrolled persons, judged as the payment run judges them: in the first month of an
+    enrollment that came from an application, on the application date when that is later than `on`
+    (自递交申请当月计发), so that a person the month's run pays is never listed as no longer qualifying."""
+    from .models import Program
+
+    if not person_ids:
+        return {}
+    rule = rule_for(program_code)
+    program_id = Program.objects.values_list("pk", flat=True).get(code=program_code)
+    pairs = """
+    SELECT p.person_id, %(on)s::date AS month,
+           CASE WHEN a.applied_on > %(on)s AND e.start_month = date_trunc('month', %(on)s::date)::date
+                     AND date_trunc('month', a.applied_on) = date_trunc('month', %(on)s::date)
+                THEN a.applied_on ELSE %(on)s::date END AS day
+    FROM (SELECT DISTINCT unnest(%(person_ids)s::bigint[]) AS person_id) p
+    LEFT JOIN subsidies_enrollment e ON e.person_id = p.person_id AND e.program_id = %(program_id)s
+    LEFT JOIN subsidies_application a ON a.id = e.application_id"""
+    sql = "WITH " + judged_sql(rule, pairs) + "\nSELECT person_id, reasons, tier FROM judged"
     with connection.cursor() as cursor:
         cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
         return {person_id: (list(codes), tier) for person_id, codes, tier in cursor.fetchall()}

@@ -22,7 +22,7 @@ from .models import (
     Program,
     RunStatus,
 )
-from .rules import eligibility_codes, reason_labels
+from .rules import eligibility_codes, enrolled_eligibility_codes, reason_labels
 from .services.runs import previous_approved_run
 
 
@@ -263,7 +263,7 @@ def dynamic_management(
 
 
 def _no_longer_qualifying(program: Program, enrolled_ids: list[int], persons, on: date, limit: int) -> dict:
-    judged = eligibility_codes(program.code, enrolled_ids, on)
+    judged = enrolled_eligibility_codes(program.code, enrolled_ids, on)
     not_qualifying = {pid: codes for pid, (codes, _tier) in judged.items() if codes}
     shown = list(not_qualifying)[:limit]
     names = persons.filter(pk__in=shown).select_related("township", "village").in_bulk()

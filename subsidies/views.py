@@ -28,7 +28,7 @@ from .forms import (
     RunListFilterForm,
     StepForm,
 )
-from .models import ApplicationStatus, RunStatus
+from .models import ApplicationStatus, Program, RunStatus
 from .services import (
     application_decide,
     application_eligibility,
@@ -69,9 +69,33 @@ def application_list(request):
 
 @require_perm(Perm.APPLICATION_ENTER)
 def application_create(request):
-    form = ApplicationForm(request.POST or None, request.FILES or None, initial=request.GET.dict() or None)
+    """Enter an application. `?person=<id>` (from the person page) chooses the person; `?program=<code or id>`
+    chooses the program, after which the form shows only that program's fields. Without a program the page asks
+    for one first."""
+    from cases.selectors import person_get_for_user
+
+    person_id = request.POST.get("person") or request.GET.get("person")
+    person = person_get_for_user(request.user, int(person_id)) if (person_id or "").isdigit() else None
+    programs = Program.objects.filter(is_active=True, accepts_applications=True)
+    chosen = (request.POST.get("program") or request.GET.get("program") or "").strip()
+    program = (
+        (programs.filter(pk=int(chosen)).first() if chosen.isdigit() else programs.filter(code=chosen).first())
+        if chosen
+        else None
+    )
+    if program is None:
+        return render(
+            request,
+            "subsidies/application_form.html",
+            {"programs": programs, "person": person, "masked_id": mask_id_number(person.id_number) if person else ""},
+        )
+    initial = {key: value for key, value in request.GET.items() if key in ("id_number",)}
+    form = ApplicationForm(
+        request.POST or None, request.FILES or None, initial=initial or None, person=person, program=program
+    )
     if request.method == "POST" and form.is_valid():
-        person = person_list_for_user(request.user).filter(id_number=form.cleaned_data["id_number"]).first()
+        if person is None:
+            person = person_list_for_user(request.user).filter(id_number=form.cleaned_data["id_number"]).first()
         if person is None:
             form.add_error("id_number", _("在您的辖区登记中找不到此人。"))
         else:
@@ -83,7 +107,16 @@ def application_create(request):
             else:
                 messages.success(request, _("申请已录入，待乡镇初审。"))
                 return redirect("subsidies:application_detail", application_id=application.pk)
-    return render(request, "subsidies/application_form.html", {"form": form})
+    return render(
+        request,
+        "subsidies/application_form.html",
+        {
+            "form": form,
+            "program": program,
+            "person": person,
+            "masked_id": mask_id_number(person.id_number) if person else "",
+        },
+    )
 
 
 @require_any_perm(*_APPLICATION_PERMS)

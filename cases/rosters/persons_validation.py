@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from cases.disability import Category, Grade
 from cases.models import EducationStage, PovertyStatus, Township, Village
 
 from . import schema as S
@@ -284,6 +285,24 @@ def _plan_row(
         active = lookups.certificates.get(person_id) if person_id else None
         if active is None:
             certificate_change = (row.id_number, None, *row.certificate, plan.new_card_comment)
+        elif (active[3], active[4]) != tuple(row.certificate[1:3]):
+            # A roster never re-grades a card in place: that needs a new assessment (类别/等级变更), and rewriting
+            # the card would make every month ever paid look unpaid-for to the recovery check.
+            report.error(
+                row.number,
+                S.P_CERT_NUMBER,
+                _(
+                    "残疾人证号 %(new)s 的类别或等级与此人现有有效证件（%(old)s，%(category)s%(grade)s）不一致："
+                    "花名册不能更改证件的类别或等级，请办理评残后作类别/等级变更。"
+                )
+                % {
+                    "new": row.certificate[0],
+                    "old": active[2],
+                    "category": Category(active[3]).label,
+                    "grade": Grade(active[4]).label,
+                },
+            )
+            return
         elif tuple(active[2:8]) != row.certificate:
             changed = [
                 label

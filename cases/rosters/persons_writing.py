@@ -63,7 +63,15 @@ def write_persons(plan: PersonsPlan, *, acting_user_id: int | None, source: str,
             )
             for pk, id_number, inserted in cursor.fetchall():
                 person_ids[id_number] = pk
-                counts["created" if inserted else "updated"] += 1
+                if inserted:
+                    counts["created"] += 1
+        # Updated: every existing person the plan writes anything for — their row, their card or their poverty
+        # status — so that valid = created + updated + unchanged.
+        counts["updated"] = len(
+            {p[0] for p in plan.persons if p[0] in plan.person_ids}
+            | {c[0] for c in plan.certificates if c[0] in plan.person_ids}
+            | {p[0] for p in plan.poverty if p[0] in plan.person_ids}
+        )
         if plan.certificates:
             temp_table(
                 cursor,

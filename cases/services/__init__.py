@@ -1,9 +1,10 @@
-"""Writes to the registry: persons, households, poverty status, notes.
+"""Writes to the registry: persons, households, poverty status, exclusions, notes.
 
 Every function is keyword-only, takes the acting user, validates with Chinese messages and runs in one
 transaction. Import from here (`from cases.services import person_create`); the modules are an implementation detail.
 """
 
+from .exclusions import exclusion_end, exclusion_record
 from .households import (
     household_add_member,
     household_create,
@@ -27,6 +28,8 @@ from .persons import (
 __all__ = [
     "PERSON_EDITABLE_FIELDS",
     "StalePersonError",
+    "exclusion_end",
+    "exclusion_record",
     "household_add_member",
     "household_create",
     "household_remove_member",

@@ -4,7 +4,7 @@ Each function is keyword-only, takes the acting user, validates with Chinese mes
 writes a CertificateLifecycleEvent and refreshes the household's multi-disability flag.
 """
 
-from .assessments import assessment_record, assessment_review
+from .assessments import assessment_record, assessment_reject, assessment_review
 from .lifecycle import (
     certificate_cancel,
     certificate_change,
@@ -17,6 +17,7 @@ from .lifecycle import (
 
 __all__ = [
     "assessment_record",
+    "assessment_reject",
     "assessment_review",
     "certificate_cancel",
     "certificate_change",

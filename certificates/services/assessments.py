@@ -1,4 +1,4 @@
-"""评残: recording an assessment with its public notice, and the county review."""
+"""评残: recording an assessment with its public notice, and the county review (approve or reject with a reason)."""
 
 from datetime import date
 
@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases.selectors import ensure_person_in_scope
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.core.clock import local_today
 
@@ -65,6 +66,8 @@ def assessment_review(*, assessment: Assessment, reviewed_on: date, acting_user)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.reviewed_on:
         raise ValidationError(_("此评定已于 %(date)s 审核。") % {"date": assessment.reviewed_on.isoformat()})
+    if assessment.rejected_on:
+        raise ValidationError(_("此评定已于 %(date)s 驳回。") % {"date": assessment.rejected_on.isoformat()})
     if assessment.notice_end is None:
         raise ValidationError(_("评定结果尚未公示，公示 %(days)s 个工作日后才能审核。") % {"days": NOTICE_WORKING_DAYS})
     if reviewed_on <= assessment.notice_end:
@@ -79,4 +82,26 @@ def assessment_review(*, assessment: Assessment, reviewed_on: date, acting_user)
     assessment.reviewed_on = reviewed_on
     assessment.reviewed_by = acting_user
     assessment.save(update_fields=["reviewed_on", "reviewed_by"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_reject(*, assessment: Assessment, reason: str, acting_user) -> Assessment:
+    """County review rejects the result (e.g. the grade does not match the medical records), with a reason. The
+    assessment then supports no certificate; a new assessment is recorded if the person is assessed again."""
+    if not has_perm(acting_user, Perm.CERTIFICATE_REVIEW):
+        raise ValidationError(_("只有县残联审核人员可以审核评残结果。"))
+    assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
+    ensure_person_in_scope(acting_user, assessment.person)
+    if assessment.reviewed_on:
+        raise ValidationError(_("此评定已于 %(date)s 审核。") % {"date": assessment.reviewed_on.isoformat()})
+    if assessment.rejected_on:
+        raise ValidationError(_("此评定已于 %(date)s 驳回。") % {"date": assessment.rejected_on.isoformat()})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("驳回须填写理由。")})
+    assessment.rejected_on = local_today()
+    assessment.rejected_by = acting_user
+    assessment.reject_reason = reason[:200]
+    assessment.save(update_fields=["rejected_on", "rejected_by", "reject_reason"])
     return assessment

@@ -17,6 +17,7 @@ class Perm(StrEnum):
     PERSON_EDIT = "person.edit"
     PERSON_REVEAL = "person.reveal"  # see a full ID, phone or account number (logged)
     PERSON_EXPORT = "person.export"
+    EXCLUSION_EDIT = "person.exclusion_edit"  # record/end exclusions from allowances (county decisions)
     CERTIFICATE_EDIT = "certificate.edit"
     CERTIFICATE_REVIEW = "certificate.review"
     ROSTER_UPLOAD = "roster.upload"
@@ -50,6 +51,7 @@ _COUNTY_CASEWORK = {
     Perm.PERSON_EDIT,
     Perm.PERSON_REVEAL,
     Perm.PERSON_EXPORT,
+    Perm.EXCLUSION_EDIT,
     Perm.CERTIFICATE_EDIT,
     Perm.ROSTER_UPLOAD,
     Perm.ROSTER_ENROLLMENTS,

@@ -112,7 +112,7 @@ def application_township_check(
 
 
 def application_decide(*, application: Application, acting_user, approve: bool, comment: str = "") -> Application:
-    """County review. Maker-checker: whoever entered the application cannot decide it. Approval needs the person to
+    """County review. Maker-checker: whoever entered the application or did its township check cannot decide it. Approval needs the person to
     qualify today (the reasons are shown on the page before); it creates or reactivates the enrollment."""
     if not has_perm(acting_user, Perm.APPLICATION_REVIEW):
         raise PermissionDenied
@@ -122,6 +122,15 @@ def application_decide(*, application: Application, acting_user, approve: bool, 
             raise ValidationError(_("该申请不在县级审核环节。"))
         if application.entered_by_id == acting_user.pk:
             raise ValidationError(_("录入人不能审核自己录入的申请。"))
+        # Two-level review means two people: whoever did the township check cannot also do the county review.
+        checked_by = (
+            application.steps.filter(action=StepAction.TOWNSHIP_CHECK)
+            .order_by("-at", "-pk")
+            .values_list("user_id", flat=True)
+            .first()
+        )
+        if checked_by == acting_user.pk:
+            raise ValidationError(_("乡镇初审人不能再作县级审核，请由另一位审核人审核。"))
         reasons = application_eligibility(application)
         if approve:
             if reasons:

@@ -135,11 +135,17 @@ paid AS (
     HAVING sum(CASE WHEN l.kind = 'recovery' THEN -l.amount ELSE l.amount END) > 0
 )"""
 
-_MONTHLY_PAIRS = """
-SELECT c.enrollment_id, c.person_id, c.month, c.month AS day, (pm.person_id IS NOT NULL) AS already_paid
+# The first month of an enrollment is judged on the day the application was submitted (自递交申请当月计发); every
+# other month, and the first month of an enrollment without an application (imported), on the first day.
+_FIRST_DAY = """CASE WHEN a.applied_on IS NOT NULL AND e.start_month = {month}
+    AND date_trunc('month', a.applied_on)::date = {month} THEN a.applied_on ELSE {month} END"""
+
+_MONTHLY_PAIRS = f"""
+SELECT c.enrollment_id, c.person_id, c.month, c.day, (pm.person_id IS NOT NULL) AS already_paid
 FROM (
-    SELECT e.id AS enrollment_id, e.person_id, gs::date AS month
+    SELECT e.id AS enrollment_id, e.person_id, gs::date AS month, {_FIRST_DAY.format(month="gs::date")} AS day
     FROM subsidies_enrollment e
+    LEFT JOIN subsidies_application a ON a.id = e.application_id
     CROSS JOIN LATERAL generate_series(
         greatest(e.start_month, %(backpay_from)s::date, (e.paid_through + interval '1 month')::date),
         %(period)s::date, interval '1 month') gs
@@ -148,11 +154,11 @@ FROM (
 WHERE c.month = %(period)s OR pm.person_id IS NULL"""
 
 # Recovery is checked for the persons whose facts may differ from month to month inside the recovery window (a
-# death, a move, a certificate or poverty event in the window) and for those who do not qualify in the period
-# itself; everyone else had the same facts all along and qualifies now, so their paid months stand. A parameter
-# change inside the window makes everyone a candidate.
+# death, a move, a certificate, poverty or exclusion event in the window, or a poverty event of their household's
+# head) and for those who do not qualify in the period itself; everyone else had the same facts all along and
+# qualifies now, so their paid months stand. A parameter change inside the window makes everyone a candidate.
 _RECOVERY_PERSONS = """
-AND l.person_id IN (
+AND ({recheck} l.person_id IN (
     SELECT id FROM cases_person WHERE death_date < %(period)s OR moved_out_date < %(period)s
     UNION SELECT person_id FROM certificates_certificate
     WHERE (issue_date > %(recovery_from)s AND issue_date <= %(period)s)
@@ -161,16 +167,24 @@ AND l.person_id IN (
     UNION SELECT person_id FROM cases_povertyrecord
     WHERE (start_date > %(recovery_from)s AND start_date <= %(period)s)
        OR (end_date >= %(recovery_from)s AND end_date < %(period)s)
+    UNION SELECT m.id FROM cases_person m
+    JOIN cases_person h ON h.household_id = m.household_id AND h.relation_to_head = 'head' AND h.id <> m.id
+    JOIN cases_povertyrecord r ON r.person_id = h.id
+    WHERE (r.start_date > %(recovery_from)s AND r.start_date <= %(period)s)
+       OR (r.end_date >= %(recovery_from)s AND r.end_date < %(period)s)
+    UNION SELECT person_id FROM cases_personexclusion
+    WHERE start_date <= %(period)s AND (end_date IS NULL OR end_date >= %(recovery_from)s)
     UNION SELECT person_id FROM subsidies_enrollment
-    WHERE program_id = %(program_id)s
-      AND (status <> 'active' OR start_month > %(period)s OR paid_through >= %(period)s OR %(recheck_all)s)
+    WHERE program_id = %(program_id)s AND (status <> 'active' OR start_month > %(period)s OR paid_through >= %(period)s)
     UNION SELECT person_id FROM subsidies_run_judged WHERE month = %(period)s AND cardinality(reasons) > 0
-)"""
+))"""
 
-_RECOVERY_PAIRS = """
-SELECT p.person_id, p.month, p.month AS day, p.net,
-       (SELECT e.id FROM subsidies_enrollment e WHERE e.person_id = p.person_id AND e.program_id = %(program_id)s) AS enrollment_id
-FROM paid p WHERE p.month >= %(recovery_from)s"""
+_RECOVERY_PAIRS = f"""
+SELECT p.person_id, p.month, {_FIRST_DAY.format(month="p.month")} AS day, p.net, e.id AS enrollment_id
+FROM paid p
+LEFT JOIN subsidies_enrollment e ON e.person_id = p.person_id AND e.program_id = %(program_id)s
+LEFT JOIN subsidies_application a ON a.id = e.application_id
+WHERE p.month >= %(recovery_from)s"""
 
 _YEARLY_ENROLLED_PAIRS = """
 SELECT e.id AS enrollment_id, e.person_id, %(period)s::date AS month, %(as_of)s::date AS day,
@@ -195,6 +209,22 @@ FROM (
     SELECT l.person_id, true FROM subsidies_paymentline l WHERE l.run_id = %(previous_run_id)s AND l.kind <> 'recovery'
 ) x GROUP BY x.person_id"""
 
+# Yearly programs: every year paid in an approved run before the period, judged again on the as-of date of the run
+# that paid it. Few rows (a yearly program pays a small part of the registry), so no candidate filter.
+_YEARLY_PAID = """
+paid AS (
+    SELECT l.person_id, l.month, max(r.as_of) FILTER (WHERE l.kind <> 'recovery') AS day,
+           sum(CASE WHEN l.kind = 'recovery' THEN -l.amount ELSE l.amount END) AS net
+    FROM subsidies_paymentline l JOIN subsidies_paymentrun r ON r.id = l.run_id
+    WHERE r.status = 'approved' AND l.program_id = %(program_id)s AND l.month < %(period)s
+    GROUP BY l.person_id, l.month
+    HAVING sum(CASE WHEN l.kind = 'recovery' THEN -l.amount ELSE l.amount END) > 0
+)"""
+
+_YEARLY_RECOVERY_PAIRS = """
+SELECT p.person_id, p.month, p.day, p.net, e.id AS enrollment_id
+FROM paid p LEFT JOIN subsidies_enrollment e ON e.person_id = p.person_id AND e.program_id = %(program_id)s"""
+
 _TEMP = "subsidies_run_judged"
 
 
@@ -208,7 +238,7 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
             raise JobError(_("只有草稿批次可以计算。"))
         program = run.program
         rule = rule_for(program.code)
-        steps = 5 if program.is_monthly else 4
+        steps = 5
         if progress:
             progress.start(steps, _("清除旧明细"))
         params = {"program_id": program.pk, "run_id": run.pk, "period": run.period, "as_of": run.as_of}
@@ -222,9 +252,8 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
             cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
             if program.is_monthly:
                 backpay = max(0, program_parameter(program, "backpay_months", run.period))
-                recovery = max(0, program_parameter(program, "recovery_months", run.period))
                 params["backpay_from"] = add_months(run.period, -backpay)
-                params["recovery_from"] = add_months(run.period, -recovery)
+                params["recovery_from"] = _first_paid_month(program, run.period)
                 _check_rates(program, rule, params["backpay_from"], run.period)
                 pairs = _MONTHLY_PAIRS
             else:
@@ -259,25 +288,69 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
                 WHERE j.month = %(period)s AND cardinality(j.reasons) > 0 {listed}""",
                 params,
             )
+            _pause()
+            _step(progress, _("追回核查"))
             if program.is_monthly:
-                _pause()
-                _step(progress, _("追回核查"))
-                params["recheck_all"] = ProgramParameter.objects.filter(
-                    program=program, effective_from__gt=params["recovery_from"], effective_from__lte=run.period
-                ).exists()
-                cursor.execute(
-                    f"""WITH {_PAID.format(persons=_RECOVERY_PERSONS)}, {judged_sql(rule, _RECOVERY_PAIRS)}
-                    INSERT INTO subsidies_paymentline
-                        (run_id, program_id, person_id, enrollment_id, township_id, month, kind, tier, amount, reasons)
-                    SELECT %(run_id)s, %(program_id)s, j.person_id, j.enrollment_id, j.township_id, j.month,
-                           'recovery', j.tier, j.net, array_to_string(j.reasons, ',')
-                    FROM judged j WHERE cardinality(j.reasons) > 0""",
-                    params,
-                )
+                params["recheck_from"] = _recheck_from(program, run.period)
+                # Only with a parameter change to recheck: an OR here would turn the candidates' semi-join into a scan.
+                recheck = "l.month >= %(recheck_from)s OR" if params["recheck_from"] else ""
+                persons = _RECOVERY_PERSONS.replace("{recheck}", recheck)
+                recovery = f"{_PAID.format(persons=persons)}, {judged_sql(rule, _RECOVERY_PAIRS)}"
+            else:
+                recovery = f"{_YEARLY_PAID}, {judged_sql(rule, _YEARLY_RECOVERY_PAIRS)}"
+            cursor.execute(
+                f"""WITH {recovery}
+                INSERT INTO subsidies_paymentline
+                    (run_id, program_id, person_id, enrollment_id, township_id, month, kind, tier, amount, reasons)
+                SELECT %(run_id)s, %(program_id)s, j.person_id, j.enrollment_id, j.township_id, j.month,
+                       'recovery', j.tier, j.net, array_to_string(j.reasons, ',')
+                FROM judged j WHERE cardinality(j.reasons) > 0""",
+                params,
+            )
             cursor.execute(f"DROP TABLE {_TEMP}")
         _step(progress, _("汇总"))
         _store_totals(run)
     return {"run": run.pk, "lines": run.lines_count, "total": str(run.total), "stops": run.stops_count}
+
+
+def _first_paid_month(program: Program, period: date) -> date:
+    """The earliest month any approved run of the program can have paid: recovery reaches back that far. The
+    earliest approved period less the longest back-pay limit ever configured bounds every back-pay line."""
+    first = (
+        PaymentRun.objects.filter(program=program, status=RunStatus.APPROVED)
+        .order_by("period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    if first is None:
+        return period
+    longest = max(
+        [rule_for(program.code).all_parameters()["backpay_months"].default]
+        + [
+            int(v)
+            for v in ProgramParameter.objects.filter(program=program, key="backpay_months").values_list(
+                "value", flat=True
+            )
+        ]
+    )
+    return min(period, add_months(first, -max(0, longest)))
+
+
+# A parameter change (an extension switch, say) may change eligibility of every month from its effective date on:
+# for RECHECK_MONTHS after it takes effect, every paid month since then is judged again, whoever the person.
+RECHECK_MONTHS = 24
+
+
+def _recheck_from(program: Program, period: date) -> date | None:
+    changed = (
+        ProgramParameter.objects.filter(
+            program=program, effective_from__gt=add_months(period, -RECHECK_MONTHS), effective_from__lte=period
+        )
+        .order_by("effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    return changed
 
 
 def _step(progress, message) -> None:

@@ -78,7 +78,7 @@ def test_changes_update_in_place_and_poverty_opens_a_new_period(divisions, casew
     person = PersonFactory(village=village, township=village.township, name="旧名", poverty_status="dibao")
     PovertyRecordFactory(person=person, status="dibao", start_date=date(2019, 1, 1))
     card = CertificateFactory(
-        person=person, category=4, grade=3, issue_date=date(2020, 3, 15), expiry_date=date(2030, 3, 14)
+        person=person, category=4, grade=2, issue_date=date(2020, 3, 15), expiry_date=date(2030, 3, 13)
     )
     row = person_row(1, id_number=person.id_number, 姓名="新名", 低保状态="特困供养", 低保起始日期="2024-05-01")
     report, counts = run(persons_file(row), caseworker)
@@ -86,8 +86,8 @@ def test_changes_update_in_place_and_poverty_opens_a_new_period(divisions, casew
     person.refresh_from_db()
     assert person.name == "新名" and person.poverty_status == "extreme" and person.version == 2
     card.refresh_from_db()
-    assert card.grade == 2 and card.status == "active" and card.number.endswith("42")
-    assert "等级" in CertificateLifecycleEvent.objects.get(certificate=card).comment
+    assert card.expiry_date == date(2030, 3, 14) and card.status == "active" and card.number.endswith("42")
+    assert "有效期至" in CertificateLifecycleEvent.objects.get(certificate=card).comment
     old, new = PovertyRecord.objects.filter(person=person).order_by("start_date")
     assert old.end_date == date(2024, 4, 30) and (new.status, new.start_date, new.end_date) == (
         "extreme",

@@ -2,7 +2,14 @@
 
 
 def build(world) -> None:
-    pass  # world.person / world.other_person (with household and certificate) are all these URLs need
+    from datetime import date
+
+    from cases.models import PersonExclusion
+
+    for person in (world.person, world.other_person):
+        PersonExclusion.objects.create(
+            person=person, kind="fraud", start_date=date(2026, 1, 1), source="walk", created_by=world.users["admin"]
+        )
 
 
 def _kwargs(person) -> dict[str, dict]:
@@ -12,6 +19,8 @@ def _kwargs(person) -> dict[str, dict]:
         "cases:person_edit": by_person,
         "cases:person_reveal": {"pk": person.pk, "field": "id_number"},
         "cases:person_poverty": by_person,
+        "cases:person_exclusion_add": by_person,
+        "cases:person_exclusion_end": {"pk": person.pk, "exclusion_pk": person.exclusions.first().pk},
         "cases:person_death": by_person,
         "cases:person_move_out": by_person,
         "cases:person_note_add": by_person,

@@ -39,6 +39,7 @@ def _kwargs(person, assessment) -> dict[str, dict]:
         "certificates:certificate_transfer_in": {"person_pk": person.pk},
         "certificates:assessment_create": {"person_pk": person.pk},
         "certificates:assessment_review": {"pk": assessment.pk},
+        "certificates:assessment_reject": {"pk": assessment.pk},
         "certificates:application_form_pdf": {"pk": assessment.pk},
     }
 

@@ -74,7 +74,8 @@ class Command(BaseCommand):
                     created, updated = counts.get("created", 0), counts.get("updated", 0)
                     self._record(path, content, kind, upload_township, acting_user, report, created, updated)
             else:
-                created, updated = report.to_create, report.to_update
+                # Nothing written: say what would be, and report nothing as created or updated.
+                self.stdout.write(f"to create {report.to_create} to update {report.to_update}")
             self.stdout.write(
                 f"rows {report.rows} valid {report.valid_rows} invalid {report.invalid_rows} "
                 f"created {created} updated {updated} unchanged {report.unchanged}"
