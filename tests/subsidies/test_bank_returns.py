@@ -60,7 +60,9 @@ def account_change(person, user, card="6230000099998888", bank=None):
 def three(make_holder, enroll, other_village):
     a = make_holder(grade=1, name="甲", social_security_card="6217000011110001", bank_name="农商银行")
     b = make_holder(grade=2, name="乙", social_security_card="6217000011110002", bank_name="邮储银行")
-    c = make_holder(grade=2, name="丙", social_security_card="6217000011110003", bank_name="农商银行", village_=other_village)
+    c = make_holder(
+        grade=2, name="丙", social_security_card="6217000011110003", bank_name="农商银行", village_=other_village
+    )
     for person in (a, b, c):
         enroll(person, "nursing", start=date(2026, 1, 1))
     return a, b, c
@@ -89,7 +91,7 @@ def test_an_approved_run_exports_the_same_sheet_after_the_registry_changed(janua
 
 
 def test_one_sheet_per_bank_keeps_the_run_numbers(january, three, finance):
-    a, b, c = three
+    a, _b, c = three
     assert [(x["bank"], x["lines"]) for x in run_banks(january)] == [("农商银行", 2), ("邮储银行", 1)]
     rows = sheet_rows(january, finance, bank="农商银行")
     body = rows[1:-1]
