@@ -358,3 +358,25 @@ def _copy_results(bank_return: BankReturn, new: list[tuple[int, str, str]]) -> N
     buffer.seek(0)
     with connection.cursor() as cursor:
         cursor.copy_expert("COPY subsidies_paymentresult (line_id, bank_return_id, status, reason) FROM STDIN", buffer)
+
+
+def payment_account_correct(*, line, social_security_card: str, bank_name: str, expected_version: int, acting_user):
+    """Correct the account of a payee whose payment failed (finance may, without the rest of the person's record;
+    caseworkers do it on the person's page). The next run of the program then pays the failed line again."""
+    from cases.selectors import person_list_for_user
+    from cases.services.persons import person_update
+
+    if not (has_perm(acting_user, Perm.PAYMENT_ACCOUNT_EDIT) or has_perm(acting_user, Perm.PERSON_EDIT)):
+        raise PermissionDenied
+    person = person_list_for_user(acting_user).filter(pk=line.person_id).first()
+    if person is None:
+        raise PermissionDenied
+    if social_security_card.strip() == line.account:
+        raise ValidationError({"social_security_card": _("新账号与发放失败的账号相同，请填写更正后的账号。")})
+    return person_update(
+        person=person,
+        expected_version=expected_version,
+        acting_user=acting_user,
+        social_security_card=social_security_card.strip(),
+        bank_name=bank_name.strip(),
+    )
