@@ -233,7 +233,7 @@ def failed_payment_list_for_user(
     """Lines the bank returned as failed, in the user's scope: waiting for a corrected account (the account is the
     one that failed), corrected and waiting for the next run, paid again, or all. `month`: the run's period month
     (the dashboards' figure behind each month)."""
-    if not has_perm(user, Perm.PAYMENT_RUN_VIEW):
+    if not any(has_perm(user, p) for p in (Perm.PAYMENT_RUN_VIEW, Perm.PAYMENT_ACCOUNT_EDIT, Perm.PERSON_EDIT)):
         return PaymentLine.objects.none()
     rows = PaymentLine.objects.filter(
         result__status=PaymentResultStatus.FAILED, person__in=person_list_for_user(user)
