@@ -4,10 +4,9 @@ from datetime import date
 from importlib import import_module
 
 from django.apps import apps
-
-from fedportal.accounts.models import Role
 from django.core.files.base import ContentFile
 
+from fedportal.accounts.models import Role
 from subsidies.models import (
     Application,
     BankReturn,
