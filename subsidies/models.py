@@ -326,8 +326,9 @@ class PaymentRun(models.Model):
     recovery_count = models.PositiveIntegerField(_("追回笔数"), default=0)
     recovery_total = models.DecimalField(_("追回金额"), max_digits=14, decimal_places=2, default=0)
     stops_count = models.PositiveIntegerField(_("停发人数"), default=0)
-    resend_count = models.PositiveIntegerField(_("重发笔数"), default=0)
-    resend_total = models.DecimalField(_("重发金额"), max_digits=14, decimal_places=2, default=0)
+    # db_default: rows written by raw SQL (benchmarks, bulk loads) that predate 重发 need not name them.
+    resend_count = models.PositiveIntegerField(_("重发笔数"), default=0, db_default=0)
+    resend_total = models.DecimalField(_("重发金额"), max_digits=14, decimal_places=2, default=0, db_default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("制表人")
     )

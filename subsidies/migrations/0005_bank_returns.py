@@ -146,22 +146,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='paymentrun',
             name='resend_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='重发笔数'),
+            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name='重发笔数'),
         ),
         migrations.AddField(
             model_name='paymentrun',
             name='resend_total',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='重发金额'),
+            field=models.DecimalField(db_default=0, decimal_places=2, default=0, max_digits=14, verbose_name='重发金额'),
         ),
         migrations.AddField(
             model_name='paymentrunevent',
             name='resend_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='重发笔数'),
+            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name='重发笔数'),
         ),
         migrations.AddField(
             model_name='paymentrunevent',
             name='resend_total',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='重发金额'),
+            field=models.DecimalField(db_default=0, decimal_places=2, default=0, max_digits=14, verbose_name='重发金额'),
         ),
         migrations.AlterField(
             model_name='paymentline',

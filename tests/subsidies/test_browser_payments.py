@@ -52,6 +52,7 @@ def test_finance_creates_reviews_and_a_colleague_approves_and_exports(
         "100.00",
         "0.00",
         "0.00",
+        "0.00",
         "1",
     ]
     assert "向塘镇" in summary.inner_text()
