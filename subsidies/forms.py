@@ -154,6 +154,18 @@ class BankReturnForm(forms.Form):
             (f"bank:{bank}", _("开户银行：%(bank)s") % {"bank": bank or _("未填开户银行")}) for bank in banks
         ]
 
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        limit = settings.BANK_RETURN_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件大小为 %(size).1f MB，超过上限 %(limit).0f MB。")
+                % {"size": upload.size / 1048576, "limit": limit / 1048576}
+            )
+        return upload
+
     def clean_bank(self):
         value = self.cleaned_data.get("bank") or ""
         return value[5:] if value.startswith("bank:") else None
