@@ -284,3 +284,25 @@ def test_the_return_header_must_be_the_sheets(january, finance):
     )
     assert bank_return.status == BankReturnStatus.INVALID
     assert {e.column for e in check.errors} == {"发放结果", "失败原因"}
+
+
+def test_a_roster_that_corrects_the_account_releases_the_resend(village, compute, finance, admin_user, enroll):
+    """The account may be corrected by a township's roster as well as on the person page."""
+    from cases.models import Person
+    from cases.rosters.services import roster_apply, roster_check
+    from tests.cases.roster_fixtures import person_row, persons_file
+
+    def import_roster(**overrides):
+        report = roster_check(content=persons_file(person_row(7, **overrides)), kind="persons", township=None)
+        assert report.is_valid
+        roster_apply(report=report, acting_user=admin_user, source="测试导入")
+
+    import_roster(残疾等级="二级", 低保状态="无")
+    person = Person.objects.get()
+    enroll(person, "nursing", start=date(2026, 1, 1))
+    january = compute("nursing", date(2026, 1, 1), approve=True)
+    fail(january, person, finance)
+    import_roster(残疾等级="二级", 低保状态="无")  # the same account again: still held
+    assert resends(compute("nursing", date(2026, 2, 1))) == []
+    import_roster(残疾等级="二级", 低保状态="无", 社保卡号="6230000012345678")
+    assert resends(compute("nursing", date(2026, 2, 1))) == [(person.pk, "2026-01", Decimal("80.00"))]
