@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from dashboards.sections import LinkRights, dashboard_sections
+from dashboards.selectors import dashboard_figures
 from fedportal.accounts.models import Role
-from fedportal.dashboards.sections import LinkRights, dashboard_sections
-from fedportal.dashboards.selectors import dashboard_figures
 from fedportal.jobs.models import Job
 from fedportal.jobs.services import job_execute
 from subsidies.models import BankReturn, BankReturnStatus, LineKind, PaymentResult, RunStatus

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('jobs', '0001_initial'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('subsidies', '0004_paid_month_ledger'),
+        ('subsidies', '0005_rates_from_first_of_month'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
