@@ -11,6 +11,9 @@ Uses DATABASE_URL / REDIS_URL (use a scratch database: the bench data stays for 
 - ours / floor / iex: the run is approved and exported to XLSX, each case in its own process (peak RSS per process):
   ours = subsidies.exports.write_payment_sheet; floor = the same cursor rows written as plain values by openpyxl
   write-only; iex = django-import-export 4 (ModelResource over the same lines, the admin export path).
+- return: the bank's return (回盘) of that sheet, one row a line, 1% failed: `payment_run reconcile`'s service
+  (read with the bounded reader, every row matched by 序号 + 身份证号 + 金额, results written with COPY) timed once on
+  a clean run and once more recording the same file again (nothing new); peak RSS of the process.
 """
 
 import argparse
@@ -256,6 +259,76 @@ def approve(run_id: int) -> None:
         payment_run_approve(run=run, acting_user=users()[1])
 
 
+def write_return_file(run, path: str) -> int:
+    """The run's sheet as a bank returns it: the contract's columns plus 发放结果 and 失败原因; every 100th line failed."""
+    from openpyxl import Workbook
+
+    from subsidies.exports import DETAIL_HEADER, run_lines
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("发放明细")
+    sheet.append([*DETAIL_HEADER, "发放结果", "失败原因"])
+    rows = 0
+    for _code, township, name_, id_number, card, bank, month, amount, kind, number in run_lines(run):
+        rows += 1
+        failed = number % 100 == 0
+        sheet.append(
+            [
+                number,
+                township,
+                name_,
+                id_number,
+                card,
+                bank,
+                "护理补贴",
+                f"{month:%Y-%m}",
+                amount,
+                "补发" if kind == "backpay" else "",
+                "失败" if failed else "成功",
+                "户名与账号不符" if failed else "",
+            ]
+        )
+    sheet.append(["合计"])
+    workbook.save(path)
+    return rows
+
+
+def return_case(run_id: int, path: str) -> dict:
+    from django.db import connection
+
+    from subsidies.models import PaymentRun
+    from subsidies.services.bank_returns import bank_return_reconcile
+
+    run = PaymentRun.objects.select_related("program").get(pk=run_id)
+    rows = write_return_file(run, path)
+    with connection.cursor() as cursor:  # a clean run: earlier invocations' results and returns go
+        cursor.execute(
+            "DELETE FROM subsidies_paymentresult WHERE bank_return_id IN "
+            "(SELECT id FROM subsidies_bankreturn WHERE run_id = %s)",
+            [run_id],
+        )
+        cursor.execute("DELETE FROM subsidies_bankreturn WHERE run_id = %s", [run_id])
+    content = Path(path).read_bytes()
+    timings = []
+    for _attempt in range(2):
+        started = time.perf_counter()
+        _bank_return, check = bank_return_reconcile(
+            run=run, content=content, file_name="bench-return.xlsx", acting_user=users()[1]
+        )
+        timings.append(time.perf_counter() - started)
+        if check.error_count:
+            raise SystemExit(f"return refused: {check.errors[:3]}")
+    return {
+        "case": "return",
+        "seconds": timings[0],
+        "again": timings[1],
+        "rows": rows,
+        "failed": check.failed_count,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "bytes": len(content),
+    }
+
+
 def xlsx_case(name: str, run_id: int, path: str) -> dict:
     from subsidies.models import PaymentRun
 
@@ -338,13 +411,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=200_000)
     parser.add_argument("--reset", action="store_true")
-    parser.add_argument("--cases", default="run,ours,floor,iex")
+    parser.add_argument("--cases", default="run,ours,floor,iex,return")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--run-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     args = parser.parse_args()
     (BASE_DIR / ".data").mkdir(exist_ok=True)
     setup_django()
+    if args.case == "return":
+        print(json.dumps(return_case(args.run_id, args.path)))
+        return
     if args.case:
         print(json.dumps(xlsx_case(args.case, args.run_id, args.path)))
         return
@@ -378,6 +454,23 @@ def main() -> None:
                 f"xlsx {name:5}: {figures['rows']} lines in {figures['seconds']:.2f} s "
                 f"({figures['rows'] / figures['seconds']:.0f} rows/s), peak RSS {figures['peak_mb']:.0f} MB, "
                 f"{figures['bytes'] / 1e6:.1f} MB file"
+            )
+    if "return" in cases:
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as target:
+            output = subprocess.run(
+                [sys.executable, __file__, "--case", "return", "--run-id", str(run_id), "--path", target.name],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        if output.returncode:
+            print(f"return: failed\n{output.stderr[-2000:]}{output.stdout[-500:]}")
+        else:
+            figures = json.loads(output.stdout.strip().splitlines()[-1])
+            print(
+                f"return: {figures['rows']} lines ({figures['failed']} failed, {figures['bytes'] / 1e6:.1f} MB) "
+                f"recorded in {figures['seconds']:.2f} s, recorded again (nothing new) in {figures['again']:.2f} s, "
+                f"peak RSS {figures['peak_mb']:.0f} MB"
             )
 
 

@@ -87,3 +87,11 @@ def rehab_needs(*, year: int, township_id=None, need_type: str | None = None) ->
         ("rehab:need_list", {"year": year, "township": township_id, "need_type": need_type}),
         ("rehab:home", {"year": year, "township": township_id}),
     )
+
+
+def failed_payments(*, month: date | None = None, township_id=None, status: str = "all") -> str | None:
+    """The payments the bank returned as failed (of one run month), all of them or those still held."""
+    return url_for(
+        "subsidies:failed_payment_list",
+        {"status": status, "month": f"{month:%Y-%m}" if month else None, "township": township_id},
+    )

@@ -449,6 +449,65 @@ def gaps_section(data: dict, *, scope: int | None, rights: LinkRights, prefix: s
     return section("gaps", _("动态管理"), chart=chart, tables=tables, summary=summary)
 
 
+def failed_payments_section(data: dict, *, scope: int | None, rights: LinkRights, prefix: str = "") -> dict | None:
+    """Payments the bank returned as failed, per run month; each number opens the list behind it."""
+    if not any(data["count"]):
+        return None
+    months = data["months"]
+
+    def url(i, status):
+        return links.failed_payments(month=months[i], township_id=scope, status=status) if rights.subsidies else None
+
+    columns = [month_label(m) for m in months]
+    tbl = table(
+        _("银行回盘失败（按发放月份）"),
+        [*columns, _("合计")],
+        [
+            row(
+                _("失败笔数"),
+                [cell(n, url=url(i, "all")) for i, n in enumerate(data["count"])] + [cell(sum(data["count"]))],
+            ),
+            row(
+                _("失败金额(元)"),
+                [cell(a, "money", url(i, "all")) for i, a in enumerate(data["amount"])]
+                + [cell(sum(data["amount"], start=0), "money")],
+            ),
+            row(
+                _("尚未重发笔数"),
+                [cell(n, url=url(i, "waiting")) for i, n in enumerate(data["held"])] + [cell(sum(data["held"]))],
+            ),
+            row(
+                _("尚未重发金额(元)"),
+                [cell(a, "money") for a in data["held_amount"]] + [cell(sum(data["held_amount"], start=0), "money")],
+            ),
+        ],
+        row_header=_("项目"),
+    )
+    chart = bar_chart(
+        title=_("各月银行回盘失败金额"),
+        categories=[short_month(m) for m in months],
+        values=data["amount"],
+        unit=_("元"),
+        chart_id=f"{prefix}failed-payments",
+    )
+    summary = [
+        (
+            _("回盘失败（近12个月）"),
+            cell(sum(data["count"]), url=links.failed_payments(township_id=scope) if rights.subsidies else None),
+            _("笔"),
+        ),
+        (
+            _("尚未重发"),
+            cell(
+                sum(data["held"]),
+                url=links.failed_payments(township_id=scope, status="waiting") if rights.subsidies else None,
+            ),
+            _("笔"),
+        ),
+    ]
+    return section("failed_payments", _("发放失败与重发"), chart=chart, tables=[tbl], summary=summary)
+
+
 def dashboard_sections(figures: dict, *, rights: LinkRights) -> list[dict]:
     scope = figures["township_id"]
     sections = [
@@ -459,6 +518,8 @@ def dashboard_sections(figures: dict, *, rights: LinkRights) -> list[dict]:
         budget_section(figures["budget"], scope=scope, rights=rights),
         rehab_section(figures["rehab"], scope=scope, rights=rights),
     ]
+    if "failed_payments" in figures:
+        sections.append(failed_payments_section(figures["failed_payments"], scope=scope, rights=rights))
     if "gaps" in figures:
         sections.append(gaps_section(figures["gaps"], scope=scope, rights=rights))
     return [s for s in sections if s is not None]

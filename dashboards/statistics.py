@@ -449,3 +449,33 @@ def survey_summary(*, year: int, township_id: int | None = None) -> dict:
 
 def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") else value
+
+
+def failed_payments(*, months: list[date], township_id: int | None = None) -> dict:
+    """Per run month: lines of approved runs the bank returned as failed, their amount, and those still held
+    (not yet paid again). {"months", "count": [...], "amount": [...], "held": [...], "held_amount": [...]}."""
+    from subsidies.models import PaymentLine
+
+    lines = PaymentLine.objects.filter(
+        result__status="failed", run__status="approved", run__period__range=(months[0], months[-1])
+    )
+    if township_id is not None:
+        lines = lines.filter(township_id=township_id)
+    rows = {
+        r["run__period"]: r
+        for r in lines.values("run__period").annotate(
+            count=Count("pk"),
+            failed_amount=Sum("amount"),
+            held=Count("pk", filter=Q(result__resent_line__isnull=True)),
+            held_amount=Sum("amount", filter=Q(result__resent_line__isnull=True)),
+        )
+    }
+    empty = {"count": 0, "failed_amount": ZERO, "held": 0, "held_amount": ZERO}
+    cells = [rows.get(m, empty) for m in months]
+    return {
+        "months": months,
+        "count": [c["count"] for c in cells],
+        "amount": [c["failed_amount"] or ZERO for c in cells],
+        "held": [c["held"] for c in cells],
+        "held_amount": [c["held_amount"] or ZERO for c in cells],
+    }

@@ -203,6 +203,9 @@ PDF_FONT_DIR = BASE_DIR / ".assets" / "lib" / "fonts"
 ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=50_000)
 ROSTER_MAX_COLUMNS = env.int("ROSTER_MAX_COLUMNS", default=64)
+# The bank's return (回盘) of a payment sheet: one row a payment line, so as large as the county's biggest run.
+BANK_RETURN_MAX_UPLOAD_BYTES = env.int("BANK_RETURN_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
+BANK_RETURN_MAX_ROWS = env.int("BANK_RETURN_MAX_ROWS", default=500_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -28,23 +28,35 @@ DETAIL_HEADER = ["序号", "乡镇(街道)", "姓名", "身份证号", "社保�
 SUMMARY_HEADER = ["乡镇(街道)", "人数", "笔数", "当期金额", "补发金额", "金额"]
 MONEY_FORMAT = "0.00"
 
+# Only the frozen lines (and the township's name): the same run always gives the same sheet. 序号 is the line's own
+# sheet number, so one bank's sheet keeps the run's numbers and its return matches the lines as the whole sheet's does.
 _LINES_SQL = """
-SELECT t.code, t.name, p.name, p.id_number, p.social_security_card, p.bank_name, l.month, l.amount, l.kind, l.person_id
+SELECT t.code, t.name, l.payee_name, l.id_number, l.account, l.bank_name, l.month, l.amount, l.kind, l.sheet_number
 FROM subsidies_paymentline l
-JOIN cases_person p ON p.id = l.person_id
 JOIN cases_township t ON t.id = l.township_id
-WHERE l.run_id = %s AND l.kind <> 'recovery' {township}
-ORDER BY t.code, p.name, l.person_id, l.month
+WHERE l.run_id = %s AND l.kind <> 'recovery' {where}
+ORDER BY l.sheet_number
 """
 
 
-def run_lines(run: PaymentRun, *, township_id: int | None = None, chunk: int = 5000):
-    """Payment lines (current and back pay) of a run in sheet order, from a server-side cursor."""
-    sql = _LINES_SQL.format(township="AND l.township_id = %s" if township_id else "")
-    params = [run.pk, township_id] if township_id else [run.pk]
+def _filters(township_id: int | None, bank: str | None) -> tuple[str, list]:
+    where, params = [], []
+    if township_id:
+        where.append("AND l.township_id = %s")
+        params.append(township_id)
+    if bank is not None:
+        where.append("AND l.bank_name = %s")
+        params.append(bank)
+    return " ".join(where), params
+
+
+def run_lines(run: PaymentRun, *, township_id: int | None = None, bank: str | None = None, chunk: int = 5000):
+    """Payment lines (current, back pay, 重发) of an approved run in sheet order, from a server-side cursor:
+    (township code, township, name, ID number, account, bank, month, amount, kind, 序号)."""
+    where, params = _filters(township_id, bank)
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.cursor.itersize = chunk
-        cursor.execute(sql, params)
+        cursor.execute(_LINES_SQL.format(where=where), [run.pk, *params])
         while rows := cursor.fetchmany(chunk):
             yield from rows
 
@@ -55,20 +67,32 @@ SELECT t.name, COUNT(DISTINCT l.person_id), COUNT(*),
        COALESCE(SUM(l.amount) FILTER (WHERE l.kind = 'backpay'), 0)
 FROM subsidies_paymentline l
 JOIN cases_township t ON t.id = l.township_id
-WHERE l.run_id = %s AND l.kind <> 'recovery'
+WHERE l.run_id = %s AND l.kind <> 'recovery' {where}
 GROUP BY t.code, t.name
 ORDER BY t.code
 """
 
 
-def township_totals(run: PaymentRun) -> list[tuple]:
+def township_totals(run: PaymentRun, *, bank: str | None = None) -> list[tuple]:
     """(township, persons, lines, current, back pay) per township, summed in the database."""
+    where, params = _filters(None, bank)
     with connection.cursor() as cursor:
-        cursor.execute(_TOTALS_SQL, [run.pk])
+        cursor.execute(_TOTALS_SQL.format(where=where), [run.pk, *params])
         return cursor.fetchall()
 
 
-def write_payment_sheet(run: PaymentRun, target) -> dict:
+def run_banks(run: PaymentRun) -> list[dict]:
+    """The run's 开户银行 (as frozen on its lines) with lines and amount each: one sheet per bank."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT bank_name, count(*), sum(amount) FROM subsidies_paymentline
+            WHERE run_id = %s AND kind <> 'recovery' GROUP BY bank_name ORDER BY bank_name""",
+            [run.pk],
+        )
+        return [{"bank": bank, "lines": lines, "total": total} for bank, lines, total in cursor.fetchall()]
+
+
+def write_payment_sheet(run: PaymentRun, target, *, bank: str | None = None, progress=None) -> dict:
     """Write the workbook of CONTRACT.md to `target` (a path or a binary file). Returns {"lines", "total"}.
 
     The detail rows stream from a server-side cursor; the per-township totals come from one aggregate query, so
@@ -77,7 +101,7 @@ def write_payment_sheet(run: PaymentRun, target) -> dict:
     program_name = run.program.name
     period_format = "%Y-%m" if run.program.is_monthly else "%Y"
     periods: dict = {}  # a run has a handful of distinct months: format each once
-    backpay_note, current_note = _("补发"), ""
+    notes = {"backpay": _("补发"), "resend": _("重发")}
     workbook = Workbook(write_only=True)
     detail = workbook.create_sheet(DETAIL_SHEET)
     for letter, width in zip("ABCDEFGHIJ", (8, 14, 10, 21, 22, 16, 12, 10, 12, 8), strict=True):
@@ -91,24 +115,28 @@ def write_payment_sheet(run: PaymentRun, target) -> dict:
     # creating a styled cell per row costs a third of the export time.
     cell = WriteOnlyCell(detail)
     cell.number_format = MONEY_FORMAT
-    for _code, township, name, id_number, card, bank, month, amount, kind, _person_id in run_lines(run):
+    for _code, township, name, id_number, card, bank_name, month, amount, kind, sheet_number in run_lines(
+        run, bank=bank
+    ):
         number += 1
+        if progress is not None and not number % 5000:
+            progress.set(number)
         cell.value = amount
         period = periods.get(month)
         if period is None:
             period = periods[month] = month.strftime(period_format)
         append(
             [
-                number,
+                sheet_number,
                 escape_formula(township),
                 escape_formula(name),
                 id_number,  # 17 digits and a digit or X: the database's check constraint
                 escape_formula(card),
-                escape_formula(bank),
+                escape_formula(bank_name),
                 program_name,
                 period,
                 cell,
-                backpay_note if kind == "backpay" else current_note,
+                notes.get(kind, ""),
             ]
         )
         grand += amount
@@ -118,7 +146,7 @@ def write_payment_sheet(run: PaymentRun, target) -> dict:
     summary.column_dimensions["A"].width = 16
     summary.append([_header_cell(summary, text, bold) for text in SUMMARY_HEADER])
     all_persons, all_current, all_backpay = 0, Decimal("0.00"), Decimal("0.00")
-    for township, persons, lines, current, backpay in township_totals(run):
+    for township, persons, lines, current, backpay in township_totals(run, bank=bank):
         all_persons += persons
         all_current += current
         all_backpay += backpay
@@ -163,7 +191,7 @@ def _money(sheet, amount, font=None):
 def township_sheets(run: PaymentRun, *, township_id: int | None = None) -> list[dict]:
     """Per township: its lines (for the signature PDF) and totals."""
     groups: dict[str, dict] = {}
-    for code, township, name, id_number, card, bank, month, amount, kind, _person_id in run_lines(
+    for code, township, name, id_number, card, bank, month, amount, kind, sheet_number in run_lines(
         run, township_id=township_id
     ):
         group = groups.setdefault(code, {"name": township, "lines": [], "total": Decimal("0.00"), "persons": set()})
@@ -175,11 +203,13 @@ def township_sheets(run: PaymentRun, *, township_id: int | None = None) -> list[
                 "bank": bank,
                 "period": f"{month:%Y-%m}" if run.program.is_monthly else f"{month:%Y}",
                 "amount": amount,
+                "number": sheet_number,
                 "backpay": kind == "backpay",
+                "resend": kind == "resend",
             }
         )
         group["total"] += amount
-        group["persons"].add(_person_id)
+        group["persons"].add(id_number)
     result = []
     for group in groups.values():
         group["persons"] = len(group["persons"])
@@ -207,17 +237,95 @@ def check_export_allowed(run: PaymentRun, user) -> None:
         raise ValidationError(_("只有审批通过的发放批次可以导出。"))
 
 
-def payment_sheet_export(*, run: PaymentRun, acting_user, target, kind: str = "xlsx", township_id=None, request=None):
-    """Export an approved run for finance and log it. `target`: path or binary file for xlsx; ignored for pdf
-    (the bytes are returned)."""
-    check_export_allowed(run, acting_user)
+SHEET_JOB = "subsidies.payment_sheet"
+
+
+def payment_sheet_file_name(run: PaymentRun, *, kind: str, township_name: str = "", bank: str | None = None) -> str:
+    """`护理补贴-2026-03-批次12[-莲塘镇][-中国农业银行].xlsx`: a downloaded file says what it holds."""
+    parts = [run.program.name, run.period_label, _("批次%(id)s") % {"id": run.pk}]
+    if township_name:
+        parts.append(township_name)
+    if bank is not None:
+        parts.append(bank or _("未填开户银行"))
+    return "-".join(parts) + (".pdf" if kind == "pdf" else ".xlsx")
+
+
+def _record_export(run: PaymentRun, acting_user, kind: str, township_id, bank, request) -> None:
     sensitive_access_record(
         user=acting_user,
         field="export",
         detail=f"发放表 {run.program.name} {run.period_label} 批次{run.pk} {kind}"
-        + (f" 乡镇{township_id}" if township_id else ""),
+        + (f" 乡镇{township_id}" if township_id else "")
+        + (f" 开户银行{bank or '-'}" if bank is not None else ""),
         request=request,
     )
+
+
+def payment_sheet_export(
+    *, run: PaymentRun, acting_user, target, kind: str = "xlsx", township_id=None, bank=None, request=None
+):
+    """Export an approved run for finance and log it (the command line; the pages start a job). `target`: path or
+    binary file for xlsx; ignored for pdf (the bytes are returned). `bank`: one 开户银行's sheet."""
+    check_export_allowed(run, acting_user)
+    _record_export(run, acting_user, kind, township_id, bank, request)
     if kind == "pdf":
         return render_payment_pdf(run, township_id=township_id)
-    return write_payment_sheet(run, target)
+    return write_payment_sheet(run, target, bank=bank)
+
+
+def payment_sheet_job_start(
+    *,
+    run: PaymentRun,
+    acting_user,
+    kind: str = "xlsx",
+    township_id: int | None = None,
+    bank: str | None = None,
+    request=None,
+):
+    """Start the job that writes an approved run's sheet (XLSX, the whole run or one bank's) or its signature PDF (all
+    townships or one). The file holds full ID and account numbers: its start and every download are logged, and it is
+    deleted after the retention period."""
+    from fedportal.jobs.services import job_create
+
+    check_export_allowed(run, acting_user)
+    if kind not in ("xlsx", "pdf"):
+        raise ValidationError(_("未知的导出格式。"))
+    _record_export(run, acting_user, kind, township_id, bank, request)
+    params = {"run_id": run.pk, "format": kind, "township_id": township_id, "bank": bank, "reveal": True}
+    return job_create(kind=SHEET_JOB, acting_user=acting_user, params=params)
+
+
+def payment_sheet_job_run(*, job, progress=None) -> dict:
+    """The job: write the file to a spool and attach it to the job."""
+    import tempfile
+
+    from cases.models import Township
+    from fedportal.jobs.services import JobError, job_attach_file
+
+    params = job.params
+    run = PaymentRun.objects.select_related("program", "created_by", "approved_by").filter(pk=params["run_id"]).first()
+    if run is None or run.status != RunStatus.APPROVED:
+        raise JobError(_("只有审批通过的发放批次可以导出。"))
+    township_id, bank, kind = params.get("township_id"), params.get("bank"), params.get("format", "xlsx")
+    township_name = (
+        Township.objects.filter(pk=township_id).values_list("name", flat=True).first() if township_id else ""
+    )
+    name = payment_sheet_file_name(run, kind=kind, township_name=township_name or "", bank=bank)
+    if kind == "pdf":
+        if progress:
+            progress.start(2, _("生成签字表"))
+        content = render_payment_pdf(run, township_id=township_id)
+        if progress:
+            progress.step(1, _("保存文件"))
+        job_attach_file(job=job, filename=name, content=content)
+        return {"file": name}
+    lines = run.lines.exclude(kind="recovery")
+    if bank is not None:
+        lines = lines.filter(bank_name=bank)
+    if progress:
+        progress.start(lines.count(), _("写入发放明细"))
+    with tempfile.TemporaryFile() as spool:
+        result = write_payment_sheet(run, spool, bank=bank, progress=progress)
+        spool.seek(0)
+        job_attach_file(job=job, filename=name, content=spool)
+    return {"file": name, "lines": result["lines"], "total": str(result["total"])}

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -142,3 +144,94 @@ class RunListFilterForm(forms.Form):
         error_messages={"invalid": _("所属期格式应为 YYYY-MM 或 YYYY。")},
     )
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态")), *RunStatus.choices], required=False)
+
+
+class ReviewFilterForm(forms.Form):
+    """Filters of every section of the run review: township and name or ID number."""
+
+    township = forms.ModelChoiceField(
+        label=_("乡镇(街道)"), queryset=Township.objects.none(), required=False, empty_label=_("全部乡镇")
+    )
+    q = forms.CharField(label=_("姓名或身份证号"), max_length=50, required=False, help_text=_("可输入身份证号后几位"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = township_list_for_user(user)
+
+
+class ApproveConfirmForm(forms.Form):
+    """The approver confirms the figures they saw; a run recomputed since is refused by the service."""
+
+    expected_lines = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    expected_total = forms.DecimalField(widget=forms.HiddenInput, max_digits=14, decimal_places=2)
+    confirm = forms.BooleanField(label=_("我已核对发放笔数和金额，确认审批并锁定本批次"), required=True)
+
+
+class BankReturnForm(forms.Form):
+    file = forms.FileField(
+        label=_("回盘文件（.xlsx）"), help_text=_("本批次导出的发放表，加“发放结果”“失败原因”两列。")
+    )
+    bank = forms.ChoiceField(label=_("回盘范围"), required=False)
+
+    def __init__(self, *args, banks: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank"].choices = [("", _("整批次发放表"))] + [
+            (f"bank:{bank}", _("开户银行：%(bank)s") % {"bank": bank or _("未填开户银行")}) for bank in banks
+        ]
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        limit = settings.BANK_RETURN_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件大小为 %(size).1f MB，超过上限 %(limit).0f MB。")
+                % {"size": upload.size / 1048576, "limit": limit / 1048576}
+            )
+        return upload
+
+    def clean_bank(self):
+        value = self.cleaned_data.get("bank") or ""
+        return value[5:] if value.startswith("bank:") else None
+
+
+class FailedPaymentFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[
+            ("waiting", _("待更正账户")),
+            ("corrected", _("账户已更正，待重发")),
+            ("resent", _("已重发")),
+            ("all", _("全部失败明细")),
+        ],
+    )
+    program = forms.ModelChoiceField(
+        label=_("补贴项目"),
+        queryset=Program.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部项目"),
+    )
+    township = forms.ModelChoiceField(
+        label=_("乡镇(街道)"), queryset=Township.objects.none(), required=False, empty_label=_("全部乡镇")
+    )
+    month = forms.RegexField(
+        label=_("发放月份"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False, max_length=7, help_text=_("YYYY-MM")
+    )
+    q = forms.CharField(label=_("姓名或身份证号"), max_length=50, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = township_list_for_user(user)
+
+    def clean_month(self):
+        value = self.cleaned_data.get("month")
+        return date(int(value[:4]), int(value[5:]), 1) if value else None
+
+
+class AccountCorrectForm(forms.Form):
+    social_security_card = forms.CharField(label=_("更正后的社保卡号/一卡通账号"), max_length=30)
+    bank_name = forms.CharField(label=_("开户银行"), max_length=50)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -326,6 +326,9 @@ class PaymentRun(models.Model):
     recovery_count = models.PositiveIntegerField(_("追回笔数"), default=0)
     recovery_total = models.DecimalField(_("追回金额"), max_digits=14, decimal_places=2, default=0)
     stops_count = models.PositiveIntegerField(_("停发人数"), default=0)
+    # db_default: rows written by raw SQL (benchmarks, bulk loads) that predate 重发 need not name them.
+    resend_count = models.PositiveIntegerField(_("重发笔数"), default=0, db_default=0)
+    resend_total = models.DecimalField(_("重发金额"), max_digits=14, decimal_places=2, default=0, db_default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("制表人")
     )
@@ -382,6 +385,8 @@ class LineKind(models.TextChoices):
     CURRENT = "current", _("当期")
     BACKPAY = "backpay", _("补发")
     RECOVERY = "recovery", _("追回")
+    # A failed payment paid again after the payee's account was corrected (DOMAIN.md, 发放与回盘).
+    RESEND = "resend", _("重发")
 
 
 class PaymentLine(models.Model):
@@ -405,6 +410,26 @@ class PaymentLine(models.Model):
     # Always positive; a recovery line is money to take back.
     amount = models.DecimalField(_("金额"), max_digits=10, decimal_places=2)
     reasons = models.CharField(_("原因"), max_length=200, blank=True)
+    # Frozen at approval (DOMAIN.md: an approved run is a frozen record): who is paid, into which account, and the
+    # line's 序号 on the payment sheet. The sheets read these, never the registry, so an approved run always exports
+    # the same sheet; the bank's return is matched on 序号. Empty (and null) while the run is a draft.
+    sheet_number = models.PositiveIntegerField(_("序号"), null=True, blank=True)
+    payee_name = models.CharField(_("姓名"), max_length=50, blank=True, db_default="")
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_default="")
+    account = models.CharField(_("社保卡号"), max_length=30, blank=True, db_default="")
+    bank_name = models.CharField(_("开户银行"), max_length=50, blank=True, db_default="")
+    # A 重发 line: the failed line it pays again. The database guarantee of "never twice" is PaymentResult.resent_line
+    # (one per failed line); no constraint here, so deleting a draft's lines costs no per-row foreign-key checks.
+    resend_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("重发原明细"),
+    )
 
     class Meta:
         ordering = ["run", "township", "person", "month"]
@@ -459,3 +484,102 @@ class PaymentStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.reasons}"
+
+
+class BankReturnStatus(models.TextChoices):
+    VALIDATING = "validating", _("校验中")
+    INVALID = "invalid", _("有错误，未登记")
+    RECORDED = "recorded", _("已登记")
+
+
+@audited()
+class BankReturn(models.Model):
+    """One return file (回盘) of the bank for an approved run: the file as uploaded, who uploaded it, and what it
+    recorded. A file with any error records nothing; recording the same results again records nothing new."""
+
+    run = models.ForeignKey(
+        PaymentRun, on_delete=models.PROTECT, related_name="bank_returns", verbose_name=_("发放批次")
+    )
+    # Empty: the whole run's sheet; otherwise the sheet of one 开户银行 (its lines only are expected).
+    bank_name = models.CharField(_("开户银行"), max_length=50, blank=True)
+    file = models.FileField(_("回盘文件"), upload_to="bank_returns/%Y/%m/")
+    file_name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=BankReturnStatus.choices, default=BankReturnStatus.VALIDATING
+    )
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
+    # What the file says (every row) and what it newly recorded (rows already recorded the same way are not new).
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    paid_count = models.PositiveIntegerField(_("成功笔数"), default=0)
+    paid_total = models.DecimalField(_("成功金额"), max_digits=14, decimal_places=2, default=0)
+    failed_count = models.PositiveIntegerField(_("失败笔数"), default=0)
+    failed_total = models.DecimalField(_("失败金额"), max_digits=14, decimal_places=2, default=0)
+    recorded_count = models.PositiveIntegerField(_("新登记笔数"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    # The first errors, as [{"row": N, "column": NAME, "message": TEXT}].
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("银行回盘")
+        verbose_name_plural = _("银行回盘")
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.file_name}"
+
+
+class PaymentResultStatus(models.TextChoices):
+    PAID = "paid", _("成功")
+    FAILED = "failed", _("失败")
+
+
+class PaymentResult(models.Model):
+    """The bank's result for one payment line: written once by a return (insert-only; the return row is audited and
+    keeps the file), so a line has at most one result. A failed line is held (待更正账户) until a 重发 line of a later
+    run pays it again; `resent_line` is unique, so a failed payment can be paid again only once."""
+
+    # Lines with a result belong to approved runs, which are never deleted: no per-row foreign-key triggers on the
+    # 200,000-row inserts and deletes of lines.
+    line = models.OneToOneField(
+        PaymentLine, primary_key=True, on_delete=models.PROTECT, related_name="result", db_constraint=False
+    )
+    bank_return = models.ForeignKey(BankReturn, on_delete=models.PROTECT, related_name="results", db_index=False)
+    status = models.CharField(_("发放结果"), max_length=10, choices=PaymentResultStatus.choices)
+    reason = models.CharField(_("失败原因"), max_length=200, blank=True)
+    resent_line = models.OneToOneField(
+        PaymentLine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resend_source",
+        db_constraint=False,
+        verbose_name=_("重发明细"),
+    )
+
+    class Meta:
+        verbose_name = _("发放结果")
+        verbose_name_plural = _("发放结果")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="failed") | Q(resent_line__isnull=True), name="payment_result_resend_only_failed"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(reason=""), name="payment_result_failed_has_reason"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["bank_return"], name="payment_result_return"),
+            # The held payments (待更正账户): failed and not yet paid again.
+            models.Index(
+                fields=["line"], condition=Q(status="failed", resent_line__isnull=True), name="payment_result_held"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.status}"

@@ -1,34 +1,29 @@
 """Thin views: parse, call one service or selector, render."""
 
-import tempfile
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.selectors import person_list_for_user, township_list_for_user
+from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, require_perm
 from fedportal.core.clock import local_today
 from fedportal.core.forms import message_errors
 from fedportal.idnumber import mask_id_number
 
 from . import selectors
-from .exports import payment_sheet_export
 from .forms import (
     ApplicationForm,
     BudgetForm,
     DynamicForm,
     RunCreateForm,
-    RunLineFilterForm,
     RunListFilterForm,
     StepForm,
 )
-from .models import ApplicationStatus, Program, RunStatus
+from .models import ApplicationStatus, Program
 from .services import (
     application_decide,
     application_eligibility,
@@ -229,48 +224,6 @@ def payment_run_create_view(request):
 
 
 @require_perm(Perm.PAYMENT_RUN_VIEW)
-def payment_run_detail(request, run_id: int):
-    run = selectors.payment_run_get_for_user(request.user, run_id)
-    computing = run.job is not None and not run.job.is_finished
-    review = selectors.run_review(run) if run.computed_at and not computing else None
-    line_form = RunLineFilterForm(request.GET, user=request.user)
-    lines_page, query_string = None, ""
-    if review is not None:
-        if line_form.is_valid():
-            township = line_form.cleaned_data["township"]
-            lines = selectors.payment_line_list_for_user(
-                request.user, run, township_id=township.pk if township else None
-            )
-            query_string = f"township={township.pk}" if township else ""
-        else:
-            lines = selectors.payment_line_list_for_user(request.user, run).none()
-        lines_page = Paginator(lines, 50).get_page(request.GET.get("page"))
-    approvable = (
-        run.status == RunStatus.DRAFT
-        and has_perm(request.user, Perm.PAYMENT_RUN_APPROVE)
-        and run.computed_at
-        and not computing
-    )
-    return render(
-        request,
-        "subsidies/payment_run_detail.html",
-        {
-            "run": run,
-            "computing": computing,
-            "review": review,
-            "townships": line_form.fields["township"].queryset,
-            "line_form": line_form,
-            "page": lines_page,
-            "query_string": query_string,
-            "may_approve": approvable and run.created_by_id != request.user.pk,
-            "own_run": approvable and run.created_by_id == request.user.pk,
-            "may_recompute": run.status == RunStatus.DRAFT and has_perm(request.user, Perm.PAYMENT_RUN_CREATE),
-            "may_export": run.status == RunStatus.APPROVED and has_perm(request.user, Perm.PAYMENT_EXPORT),
-        },
-    )
-
-
-@require_perm(Perm.PAYMENT_RUN_VIEW)
 @require_POST
 def payment_run_action(request, run_id: int):
     run = selectors.payment_run_get_for_user(request.user, run_id)
@@ -282,6 +235,9 @@ def payment_run_action(request, run_id: int):
     }
     if action not in needed or not has_perm(request.user, needed[action]):
         raise PermissionDenied
+    if action == "approve" and run.created_by_id != request.user.pk:
+        # Approval goes through the confirmation of its lines and total (the creator is refused here as before).
+        return redirect("subsidies:payment_run_approve", run_id=run.pk)
     service = {"approve": payment_run_approve, "recompute": payment_run_recompute, "discard": payment_run_discard}[
         action
     ]
@@ -299,39 +255,8 @@ def payment_run_action(request, run_id: int):
     return redirect("subsidies:payment_run_detail", run_id=run.pk)
 
 
-@require_perm(Perm.PAYMENT_EXPORT)
-def payment_run_export(request, run_id: int):
-    run = selectors.payment_run_get_for_user(request.user, run_id)
-    kind = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
-    township_id = request.GET.get("township") or None
-    if township_id is not None:
-        township_id = township_list_for_user(request.user).filter(pk=township_id).values_list("pk", flat=True).first()
-    name = f"{run.program.name}-{run.period_label}-{run.pk}"
-    try:
-        if kind == "pdf":
-            content = payment_sheet_export(
-                run=run, acting_user=request.user, target=None, kind="pdf", township_id=township_id, request=request
-            )
-            response = HttpResponse(content, content_type="application/pdf")
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}.pdf"
-            return response
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        payment_sheet_export(run=run, acting_user=request.user, target=spool, request=request)
-        spool.seek(0)
-        return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx")
-    except ValidationError as exc:
-        message_errors(request, exc)
-        return redirect("subsidies:payment_run_detail", run_id=run.pk)
-
-
 class YearParameterForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)
 
 
 @require_perm(Perm.BUDGET_EDIT)

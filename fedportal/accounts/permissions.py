@@ -33,6 +33,8 @@ class Perm(StrEnum):
     PAYMENT_RUN_CREATE = "payment_run.create"
     PAYMENT_RUN_APPROVE = "payment_run.approve"
     PAYMENT_EXPORT = "payment.export"
+    # Correct a payee's account (社保卡号/开户银行) after the bank returned a payment as failed.
+    PAYMENT_ACCOUNT_EDIT = "payment.account_edit"
     BUDGET_EDIT = "budget.edit"
     REHAB_VIEW = "rehab.view"
     REHAB_EDIT = "rehab.edit"
@@ -111,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PAYMENT_RUN_CREATE,
             Perm.PAYMENT_RUN_APPROVE,
             Perm.PAYMENT_EXPORT,
+            Perm.PAYMENT_ACCOUNT_EDIT,
             Perm.BUDGET_EDIT,
             Perm.DASHBOARD_VIEW,
             Perm.REPORT_GENERATE,

@@ -34,6 +34,7 @@ from ..models import (
     RunStatus,
 )
 from ..rules import judged_sql, reason_labels, rule_for
+from .frozen import freeze_run_lines, insert_resend_lines, resends_claim
 
 JOB_KIND = "subsidies.payment_run"
 
@@ -131,6 +132,8 @@ paid AS (
     FROM subsidies_paymentline l JOIN subsidies_paymentrun r ON r.id = l.run_id
     WHERE r.status = 'approved' AND l.program_id = %(program_id)s AND l.month >= %(recovery_from)s AND l.month <= %(period)s
     {persons}
+    -- A line the bank returned as failed was not paid (its 重发 line, when there is one, was).
+    AND NOT EXISTS (SELECT 1 FROM subsidies_paymentresult pr WHERE pr.line_id = l.id AND pr.status = 'failed')
     GROUP BY l.person_id, l.month
     HAVING sum(CASE WHEN l.kind = 'recovery' THEN -l.amount ELSE l.amount END) > 0
 )"""
@@ -278,6 +281,7 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
                 WHERE cardinality(j.reasons) = 0 AND NOT j.already_paid AND j.amount > 0""",
                 params,
             )
+            insert_resend_lines(cursor, run)
             _pause()
             _step(progress, _("停发名单"))
             listed = "AND j.listed" if not program.is_monthly else ""
@@ -376,6 +380,8 @@ def _store_totals(run: PaymentRun) -> None:
         backpay_total=Sum("amount", filter=Q(kind=LineKind.BACKPAY)),
         recovery_count=Count("pk", filter=Q(kind=LineKind.RECOVERY)),
         recovery_total=Sum("amount", filter=Q(kind=LineKind.RECOVERY)),
+        resend_count=Count("pk", filter=Q(kind=LineKind.RESEND)),
+        resend_total=Sum("amount", filter=Q(kind=LineKind.RESEND)),
     )
     run.lines_count = figures["lines"]
     run.total = figures["total"] or Decimal("0.00")
@@ -383,6 +389,8 @@ def _store_totals(run: PaymentRun) -> None:
     run.backpay_total = figures["backpay_total"] or Decimal("0.00")
     run.recovery_count = figures["recovery_count"]
     run.recovery_total = figures["recovery_total"] or Decimal("0.00")
+    run.resend_count = figures["resend_count"]
+    run.resend_total = figures["resend_total"] or Decimal("0.00")
     run.stops_count = PaymentStop.objects.filter(run=run).count()
     run.computed_at = timezone.now()
     run.save(
@@ -393,6 +401,8 @@ def _store_totals(run: PaymentRun) -> None:
             "backpay_total",
             "recovery_count",
             "recovery_total",
+            "resend_count",
+            "resend_total",
             "stops_count",
             "computed_at",
         ]
@@ -407,9 +417,13 @@ def previous_approved_run(run: PaymentRun) -> PaymentRun | None:
     )
 
 
-def payment_run_approve(*, run: PaymentRun, acting_user) -> PaymentRun:
+def payment_run_approve(
+    *, run: PaymentRun, acting_user, expected_lines: int | None = None, expected_total: Decimal | None = None
+) -> PaymentRun:
     """Lock a computed draft. The approver must not be its creator; one approved run per program and period
-    (the database enforces both). Stopped enrollments are suspended with their reasons."""
+    (the database enforces both). Stopped enrollments are suspended with their reasons. The lines are frozen with
+    the payees' details and 序号, and 重发 lines claim the failed lines they pay again. `expected_lines` and
+    `expected_total`: the figures the approver confirmed; a run recomputed since is refused."""
     with transaction.atomic():
         run = PaymentRun.objects.select_for_update(of=("self",)).select_related("program", "job").get(pk=run.pk)
         if run.status != RunStatus.DRAFT:
@@ -420,6 +434,10 @@ def payment_run_approve(*, run: PaymentRun, acting_user) -> PaymentRun:
             raise ValidationError(_("批次尚未计算完成，不能审批。"))
         if run.computed_at is None:
             raise ValidationError(_("批次尚未计算，不能审批。"))
+        if (expected_lines is not None and expected_lines != run.lines_count) or (
+            expected_total is not None and expected_total != run.total
+        ):
+            raise ValidationError(_("批次在您确认后已重新计算，笔数或金额已变化，请重新核对后再审批。"))
         run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, acting_user, timezone.now()
         try:
             with transaction.atomic():
@@ -427,6 +445,8 @@ def payment_run_approve(*, run: PaymentRun, acting_user) -> PaymentRun:
         except IntegrityError:
             raise ValidationError(_("该项目该所属期已有审批通过的发放批次。")) from None
         with connection.cursor() as cursor:
+            freeze_run_lines(cursor, run)
+            resends_claim(cursor, run)
             cursor.execute(
                 """INSERT INTO subsidies_paidmonth (program_id, person_id, month)
                 SELECT program_id, person_id, month FROM subsidies_paymentline WHERE run_id = %s AND kind <> 'recovery'

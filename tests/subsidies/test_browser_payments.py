@@ -52,6 +52,7 @@ def test_finance_creates_reviews_and_a_colleague_approves_and_exports(
         "100.00",
         "0.00",
         "0.00",
+        "0.00",
         "1",
     ]
     assert "向塘镇" in summary.inner_text()
@@ -78,13 +79,25 @@ def test_finance_creates_reviews_and_a_colleague_approves_and_exports(
     page.context.clear_cookies()
     login(finance_b)
     page.goto(detail_url)
-    page.get_by_role("button", name="审批并锁定").click()
+    # The review is paginated by section, with tier labels rather than codes.
+    page.get_by_role("link", name=re.compile(r"新增（2）")).click()
+    new_table = page.get_by_test_id("run-section-new")
+    assert "一级" in new_table.inner_text() and "grade1" not in new_table.inner_text()
+    page.get_by_role("link", name="审批并锁定").click()
+    # Approval asks for confirmation, showing the lines and the total.
+    assert page.get_by_test_id("approve-lines").inner_text().strip() == "2"
+    assert page.get_by_test_id("approve-total").inner_text().strip() == "180.00"
+    page.get_by_label("我已核对发放笔数和金额，确认审批并锁定本批次").check()
+    page.get_by_role("button", name="确认审批").click()
     page.get_by_role("status").filter(has_text="批次已审批，已锁定。").wait_for()
     run.refresh_from_db()
     assert run.status == RunStatus.APPROVED and run.approved_by == finance_b
 
+    # The sheet is written by a job; its progress bar ends with the file.
+    page.get_by_role("button", name="导出发放表 XLSX").click()
+    page.locator("#exports .job-progress[data-status=succeeded]").wait_for(timeout=60000)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="导出发放表 XLSX").click()
+        page.locator("#exports").get_by_role("link", name="下载结果文件").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
     with open(download.path(), "rb") as file:  # Playwright's temporary file has no extension
@@ -95,3 +108,74 @@ def test_finance_creates_reviews_and_a_colleague_approves_and_exports(
     assert rows[0][0] == "序号"
     assert sorted(row[2] for row in rows[1:3]) == sorted(["张一级", "李二级"])
     assert rows[-1][0] == "合计" and Decimal(str(rows[-1][8])) == Decimal("180.00")
+
+
+def test_a_failed_payment_is_paid_again_after_its_account_is_corrected(
+    celery_worker, page, login, users, programs, make_user, make_holder, enroll, tmp_path
+):
+    """approve -> export -> upload the bank's return with a failure -> correct the account -> the next run pays it
+    again (重发), and the person's page shows it all."""
+    from subsidies.services import payment_run_create
+
+    from .test_bank_returns import return_file
+
+    good = make_holder(grade=1, name="成功甲", social_security_card="6217000011110001", bank_name="农商银行")
+    bad = make_holder(grade=2, name="失败乙", social_security_card="6217000011110002", bank_name="农商银行")
+    for person in (good, bad):
+        enroll(person, "nursing", start=date(2026, 1, 1))
+    finance_a = users[Role.FINANCE]
+    finance_b = make_user(Role.FINANCE, "finance_b")
+    run = payment_run_create(program=programs["nursing"], period=date(2026, 1, 1), acting_user=finance_a)
+
+    login(finance_b)
+    page.goto(f"/subsidies/runs/{run.pk}/")
+    page.locator(".job-progress[data-status=succeeded]").first.wait_for(timeout=60000)
+    page.get_by_role("link", name="审批并锁定").click()
+    page.get_by_label("我已核对发放笔数和金额，确认审批并锁定本批次").check()
+    page.get_by_role("button", name="确认审批").click()
+    page.get_by_role("status").filter(has_text="批次已审批，已锁定。").wait_for()
+
+    page.get_by_role("button", name="导出发放表 XLSX").click()
+    page.locator("#exports .job-progress[data-status=succeeded]").wait_for(timeout=60000)
+    with page.expect_download() as download_info:
+        page.locator("#exports").get_by_role("link", name="下载结果文件").click()
+    with open(download_info.value.path(), "rb") as file:
+        rows = list(load_workbook(BytesIO(file.read())).worksheets[0].iter_rows(values_only=True))
+    failed_number = next(r[0] for r in rows[1:-1] if r[2] == "失败乙")
+    returned = tmp_path / "回盘.xlsx"
+    returned.write_bytes(return_file(rows, failed={failed_number: "户名与账号不符"}))
+
+    page.get_by_label("回盘文件（.xlsx）").set_input_files(str(returned))
+    page.get_by_role("button", name="上传回盘").click()
+    page.wait_for_url(re.compile(r"/subsidies/returns/\d+/$"))
+    page.get_by_test_id("return-figures").wait_for(timeout=60000)
+    assert "失败 1 笔 80.00 元" in page.get_by_test_id("return-figures").inner_text()
+
+    page.get_by_role("link", name="查看待更正账户的失败明细").click()
+    held = page.get_by_test_id("failed-payments")
+    assert "失败乙" in held.inner_text() and "待更正账户" in held.inner_text() and "成功甲" not in held.inner_text()
+    page.get_by_role("link", name="更正账户").click()
+    page.get_by_label("更正后的社保卡号/一卡通账号").fill("6230000099998888")
+    page.get_by_role("button", name="保存更正").click()
+    page.get_by_role("status").filter(has_text="已更正").wait_for()
+
+    # The next run of the program pays it again, in its own section of the review.
+    page.context.clear_cookies()
+    login(finance_a)
+    page.goto("/subsidies/runs/")
+    page.get_by_label("补贴项目").select_option(label="护理补贴")
+    page.get_by_label("所属期（YYYY-MM 或 YYYY）").fill("2026-02")
+    page.get_by_role("button", name="计算草稿").click()
+    page.wait_for_url(re.compile(r"/subsidies/runs/\d+/$"))
+    page.locator(".job-progress[data-status=succeeded]").wait_for(timeout=60000)
+    page.get_by_role("link", name=re.compile(r"重发（1）")).click()
+    resend = page.get_by_test_id("run-section-resend")
+    assert (
+        "失败乙" in resend.inner_text() and "2026-01" in resend.inner_text() and "户名与账号不符" in resend.inner_text()
+    )
+    february = PaymentRun.objects.get(period=date(2026, 2, 1))
+    assert february.resend_count == 1 and february.total == Decimal("260.00")
+
+    page.goto(f"/persons/{bad.pk}/")
+    history = page.get_by_test_id("person-payments")
+    assert "失败，待更正账户后重发" in history.inner_text() and "户名与账号不符" in history.inner_text()

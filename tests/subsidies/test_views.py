@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from fedportal.accounts.models import Role
 from fedportal.audit.models import SensitiveAccess
+from fedportal.jobs.models import Job
+from fedportal.jobs.services import job_execute
 from subsidies.models import Application, ApplicationStatus, Enrollment
 
 pytestmark = pytest.mark.django_db
@@ -99,14 +101,21 @@ def test_run_review_and_export_pages(client, users, programs, make_holder, enrol
     assert "按乡镇汇总" in page and "审批并锁定" not in page  # the creator gets no approve button
     client.force_login(finance2)
     assert "审批并锁定" in client.get(reverse("subsidies:payment_run_detail", args=[run.pk])).content.decode()
-    client.post(reverse("subsidies:payment_run_action", args=[run.pk]), {"action": "approve"})
+    # Approval goes through the confirmation of lines and total.
+    response = client.post(reverse("subsidies:payment_run_action", args=[run.pk]), {"action": "approve"})
+    assert response.url == reverse("subsidies:payment_run_approve", args=[run.pk])
+    client.post(response.url, {"expected_lines": run.lines_count, "expected_total": str(run.total), "confirm": "on"})
     run.refresh_from_db()
     assert run.status == "approved"
-    response = client.get(reverse("subsidies:payment_run_export", args=[run.pk]))
+    # The sheet is a job; its file is downloaded from the job.
+    client.post(reverse("subsidies:payment_run_export", args=[run.pk]), {"format": "xlsx"})
+    job = Job.objects.get(kind="subsidies.payment_sheet")
+    assert job_execute(job.pk).status == "succeeded"
+    response = client.get(reverse("jobs:job_download", args=[job.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"PK"
-    assert SensitiveAccess.objects.filter(field="export", user=finance2).count() == 1
+    assert SensitiveAccess.objects.filter(field="export", user=finance2).count() == 2  # the start and the download
     client.force_login(users[Role.LEADER])
-    assert client.get(reverse("subsidies:payment_run_export", args=[run.pk])).status_code == 403
+    assert client.post(reverse("subsidies:payment_run_export", args=[run.pk])).status_code == 403
 
 
 def test_dynamic_management(client, users, programs, make_holder, enroll, caseworker):

@@ -1,4 +1,4 @@
-"""`payment_run create|approve|export` (CONTRACT.md): the same services as the web pages."""
+"""`payment_run create|approve|export|reconcile` (CONTRACT.md): the same services as the web pages."""
 
 import time
 from datetime import date
@@ -13,6 +13,7 @@ from fedportal.jobs.models import Job, JobStatus
 from subsidies.exports import payment_sheet_export
 from subsidies.models import PaymentRun, Program
 from subsidies.services import parse_period, payment_run_approve, payment_run_create
+from subsidies.services.bank_returns import bank_return_reconcile
 
 
 def _messages(exc: ValidationError) -> str:
@@ -20,7 +21,7 @@ def _messages(exc: ValidationError) -> str:
 
 
 class Command(BaseCommand):
-    help = "发放批次：create 计算草稿，approve 审批，export 导出发放表。"
+    help = "发放批次：create 计算草稿，approve 审批，export 导出发放表，reconcile 登记银行回盘。"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -38,6 +39,12 @@ class Command(BaseCommand):
         export.add_argument("--xlsx", required=True)
         export.add_argument("--pdf")
         export.add_argument("--user", help="导出人（须有导出发放表权限）；默认为审批人")
+        export.add_argument("--bank", help="只导出该开户银行的发放表（序号沿用整批次的序号）")
+        reconcile = sub.add_parser("reconcile", help="登记银行回盘（发放结果）")
+        reconcile.add_argument("run_id", type=int)
+        reconcile.add_argument("file")
+        reconcile.add_argument("--user", required=True)
+        reconcile.add_argument("--bank", help="回盘是该开户银行的发放表（只核对该银行的明细）")
 
     def handle(self, *args, **options):
         action = options["action"]
@@ -105,9 +112,37 @@ class Command(BaseCommand):
             if user is None or not has_perm(user, Perm.PAYMENT_EXPORT):
                 raise CommandError("请用 --user 指定有导出权限的用户。")
         with pghistory.context(user=user.pk, command="payment_run export"):
-            result = payment_sheet_export(run=run, acting_user=user, target=options["xlsx"], kind="xlsx")
+            result = payment_sheet_export(
+                run=run, acting_user=user, target=options["xlsx"], kind="xlsx", bank=options.get("bank")
+            )
             if options["pdf"]:
                 pdf = payment_sheet_export(run=run, acting_user=user, target=None, kind="pdf")
                 with open(options["pdf"], "wb") as handle:
                     handle.write(pdf)
         self.stdout.write(f"run {run.pk} lines {result['lines']} total {result['total']:.2f}")
+
+    def do_reconcile(self, options):
+        user = self._user(options["user"], Perm.PAYMENT_EXPORT)
+        run = self._run(options["run_id"])
+        try:
+            with open(options["file"], "rb") as handle:
+                content = handle.read()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件：{exc.strerror}") from None
+        with pghistory.context(user=user.pk, command="payment_run reconcile"):
+            bank_return, check = bank_return_reconcile(
+                run=run,
+                content=content,
+                file_name=options["file"].rsplit("/", 1)[-1],
+                bank_name=options.get("bank"),
+                acting_user=user,
+            )
+        for error in check.errors:
+            self.stdout.write(str(error))
+        if check.error_count:
+            more = check.error_count - len(check.errors)
+            if more:
+                self.stdout.write(f"... {more} more errors")
+            raise CommandError(f"回盘有 {check.error_count} 处错误，未登记任何结果（回盘 #{bank_return.pk}）")
+        self.stdout.write(f"recorded {bank_return.recorded_count} already {check.rows - bank_return.recorded_count}")
+        self.stdout.write(f"lines {check.rows} paid {check.paid_count} failed {check.failed_count}")
