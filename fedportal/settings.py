@@ -12,6 +12,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from fedportal.backups.schedule import beat_schedule as backups_beat_schedule
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
 
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "fedportal.audit",
     "fedportal.jobs",
     "fedportal.core",
+    "fedportal.backups",
     "cases",
     "certificates",
     "subsidies",
@@ -230,6 +233,22 @@ CELERY_BEAT_SCHEDULE = {
     "dashboards-warm-figures": {"task": "dashboards.warm_figures", "schedule": crontab(minute="*/10")},
 }
 SENSITIVE_FILE_RETENTION_DAYS = env.int("SENSITIVE_FILE_RETENTION_DAYS", default=7)
+
+# Backups (python manage.py backup / restore, and the nightly Celery beat task): one archive per run in BACKUP_DIR,
+# keeping the newest BACKUP_KEEP_COUNT and nothing older than BACKUP_KEEP_DAYS (0 turns a rule off; the newest
+# archive is always kept). Keep BACKUP_DIR on another disk, or copy it off the machine.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(DATA_DIR / "backups")))
+BACKUP_KEEP_COUNT = env.int("BACKUP_KEEP_COUNT", default=14)
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=35)
+# The bin directory of a PostgreSQL client at least as new as the server; found automatically when empty.
+PG_BIN_DIR = env("PG_BIN_DIR", default="")
+CELERY_BEAT_SCHEDULE.update(
+    backups_beat_schedule(
+        enabled=env.bool("BACKUP_SCHEDULE_ENABLED", default=True),
+        hour=env.int("BACKUP_HOUR", default=3),
+        minute=env.int("BACKUP_MINUTE", default=30),
+    )
+)
 
 # Audit events and sensitive-access records are never deleted by the portal (等保 asks for at least 6 months);
 # archiving old ones is an operations decision.

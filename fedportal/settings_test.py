@@ -22,6 +22,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = DATA_DIR / "test-media"
+BACKUP_DIR = DATA_DIR / "test-backups"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing; never in production
 # Each test session gets its own queue and cache prefix, so a shared Redis never mixes runs.
 _RUN_ID = os.environ.get("FEDPORTAL_TEST_RUN_ID") or uuid.uuid4().hex[:8]
