@@ -98,14 +98,49 @@ TEMPLATES = [
 ]
 
 # PostgreSQL only. `make run` / `make test` start an embedded server when DATABASE_URL is unset.
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/fedportal")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# The audit triggers (django-pgtrigger) read `pgtrigger.ignore` inside an EXCEPTION block; while it is undefined
-# every audited row opens and rolls back a subtransaction, which makes bulk writes many times slower.
-# An explicit empty list means the same ("ignore nothing") without the error.
-_db_options = DATABASES["default"].setdefault("OPTIONS", {})
-_db_options["options"] = (_db_options.get("options", "") + " -c pgtrigger.ignore={}").strip()
+# DATABASE_POOL_MODE says what sits between the portal and PostgreSQL:
+#   direct       (default) the portal talks to PostgreSQL; connections are kept CONN_MAX_AGE seconds.
+#   transaction  PgBouncer (or a managed pooler) in transaction mode: a server connection belongs to the portal
+#                only for one transaction. So no server-side cursors (they live across transactions: iterator()
+#                and the streaming exports use client-side ones instead), no settings sent at connect time
+#                (`options` is not passed on; `migrate` stores pgtrigger.ignore on the database instead) and
+#                nothing set per session: the audit context (django-pghistory) and pgtrigger's switches are
+#                set with set_config(..., is_local => true) in the same statement, i.e. per transaction.
+#   session      PgBouncer in session mode: like direct.
+DATABASE_POOL_MODE = env("DATABASE_POOL_MODE", default="direct")
+if DATABASE_POOL_MODE not in ("direct", "transaction", "session"):
+    raise ImproperlyConfigured("DATABASE_POOL_MODE must be direct, transaction or session (see .env.example).")
+
+
+def _database(url: str) -> dict:
+    database = env.db_url_config(url)
+    # Behind a pooler the pooler keeps the server connections; keeping ours open too only holds pool slots.
+    database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DATABASE_POOL_MODE == "transaction" else 60)
+    database["CONN_HEALTH_CHECKS"] = True
+    options = database.setdefault("OPTIONS", {})
+    if DATABASE_POOL_MODE == "transaction":
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # The audit triggers (django-pgtrigger) read `pgtrigger.ignore` inside an EXCEPTION block; while it is
+        # undefined every audited row opens and rolls back a subtransaction, which makes bulk writes many times
+        # slower. An explicit empty list means the same ("ignore nothing") without the error. (Also stored on the
+        # database by `migrate`, which is what counts behind a pooler.)
+        options["options"] = (options.get("options", "") + " -c pgtrigger.ignore={}").strip()
+    return database
+
+
+DATABASES = {"default": _database(env("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/fedportal"))}
+# A read replica (streaming replication) for dashboards, reports and exports; see fedportal/dbrouting.py.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
+    # Read-only sessions: a write routed there by mistake fails instead of going unnoticed.
+    _replica_options = DATABASES["replica"]["OPTIONS"]
+    if DATABASE_POOL_MODE != "transaction":
+        _replica_options["options"] = (
+            _replica_options.get("options", "") + " -c default_transaction_read_only=on"
+        ).strip()
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["fedportal.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

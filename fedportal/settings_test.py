@@ -6,7 +6,7 @@ import uuid
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from .settings import *  # noqa: F403
-from .settings import DATA_DIR
+from .settings import DATA_DIR, DATABASES
 
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
@@ -30,3 +30,14 @@ os.environ["FEDPORTAL_TEST_RUN_ID"] = _RUN_ID
 CELERY_TASK_DEFAULT_QUEUE = f"fedportal-test-{_RUN_ID}"
 CACHES["default"]["KEY_PREFIX"] = f"fedportal-test-{_RUN_ID}"  # noqa: F405
 AXES_ENABLED = True
+# A second alias on the same database stands in for a read replica, so the router's choices are tested for real
+# (tests/fedportal/test_dbrouting.py). Read-only like a replica: a write routed there fails the test.
+_default = DATABASES["default"]
+DATABASES["replica"] = {
+    **_default,
+    "OPTIONS": {
+        **_default["OPTIONS"],
+        "options": (_default["OPTIONS"].get("options", "") + " -c default_transaction_read_only=on").strip(),
+    },
+    "TEST": {"MIRROR": "default"},
+}
