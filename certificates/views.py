@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.forms import apply_errors
+from fedportal.core.pagination import CachedCountPaginator
 
 from . import services
 from .filters import CertificateFilter
@@ -63,7 +63,7 @@ def certificate_list(request):
         request.GET or None, queryset=certificate_list_for_user(request.user), request=request
     )
     certificates = certificate_filter.qs.select_related("person", "person__township")
-    page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -36,7 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    # collectstatic leaves out the fonts only WeasyPrint reads (fedportal/staticfiles.py).
+    "fedportal.staticfiles.PortalStaticFilesConfig",
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -62,7 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, refreshing the idle expiry once a minute rather than writing every request.
+    "fedportal.accounts.sessions.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -184,7 +186,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle timeout: the session expires 30 minutes after the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry moves forward at most once a minute (fedportal/accounts/sessions.py), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
+# Read from Redis, written through to PostgreSQL: no session query per request, and sessions survive a restart
+# of Redis (and are in the backups).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
