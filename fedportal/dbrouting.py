@@ -27,7 +27,7 @@ _state: ContextVar[list[bool] | None] = ContextVar("fedportal_replica_reads", de
 
 
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    return REPLICA in settings.DATABASES and getattr(settings, "DATABASE_REPLICA_READS", True)
 
 
 def read_alias() -> str:

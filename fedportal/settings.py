@@ -192,6 +192,8 @@ SESSION_REFRESH_SECONDS = 60
 # Read from Redis, written through to PostgreSQL: no session query per request, and sessions survive a restart
 # of Redis (and are in the backups).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Seconds a list page's total count is reused (fedportal/core/pagination.py); 0 counts on every request.
+LIST_COUNT_CACHE_SECONDS = env.int("LIST_COUNT_CACHE_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -30,6 +30,10 @@ os.environ["FEDPORTAL_TEST_RUN_ID"] = _RUN_ID
 CELERY_TASK_DEFAULT_QUEUE = f"fedportal-test-{_RUN_ID}"
 CACHES["default"]["KEY_PREFIX"] = f"fedportal-test-{_RUN_ID}"  # noqa: F405
 AXES_ENABLED = True
+# Query-count tests count every query of a page: no cached list counts or replica reads unless a test turns
+# them on (tests/fedportal/test_pagination.py, tests/fedportal/test_dbrouting.py).
+LIST_COUNT_CACHE_SECONDS = 0
+DATABASE_REPLICA_READS = False
 # A second alias on the same database stands in for a read replica, so the router's choices are tested for real
 # (tests/fedportal/test_dbrouting.py). Read-only like a replica: a write routed there fails the test.
 _default = DATABASES["default"]

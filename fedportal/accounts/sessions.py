@@ -24,3 +24,10 @@ class IdleTimeoutSessionMiddleware(SessionMiddleware):
             if now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[REFRESHED_AT] = now  # marks it modified: saved, expiry pushed forward
         return super().process_response(request, response)
+
+
+def mark_refreshed_at_login(sender, request, user, **kwargs):
+    """A login saves the session with a fresh expiry: the next minute of requests need not save it again."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[REFRESHED_AT] = int(time.time())
