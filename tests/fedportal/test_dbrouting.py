@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cases.exports import EXPORT_JOB_KIND
 from cases.models import Person
+from dashboards.selectors import dashboard_figures_compute
 from fedportal.accounts.models import Role
-from fedportal.dashboards.selectors import dashboard_figures_compute
 from fedportal.dbrouting import PRIMARY, REPLICA, read_alias, replica_reads
 from fedportal.jobs.models import Job, JobStatus
 from fedportal.jobs.services import job_execute
@@ -101,7 +101,7 @@ def test_the_replica_connection_refuses_writes(registry):
 
 
 def test_the_dashboard_page_reads_its_figures_from_the_replica(client, users, registry, monkeypatch):
-    monkeypatch.setattr("fedportal.dashboards.selectors.CACHE_VERSION", uuid.uuid4().hex)
+    monkeypatch.setattr("dashboards.selectors.CACHE_VERSION", uuid.uuid4().hex)
     client.force_login(users[Role.LEADER])
     with Queries() as queries:
         response = client.get(reverse("dashboards:dashboard"))
