@@ -34,9 +34,10 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only-not-used-at-runtime \
 # Run as an unprivileged user; /data holds uploaded files (MEDIA_ROOT) and
 # the beat schedule, and is a volume in docker-compose.yml.
 RUN useradd --system --create-home --uid 10001 fedportal \
-    && mkdir -p /data/media \
-    && chown -R fedportal:fedportal /data
-ENV MEDIA_ROOT=/data/media
+    && mkdir -p /data/media /backups \
+    && chown -R fedportal:fedportal /data /backups
+ENV MEDIA_ROOT=/data/media \
+    BACKUP_DIR=/backups
 USER fedportal
 
 EXPOSE 8000

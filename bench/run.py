@@ -1,18 +1,21 @@
 """`make bench`: every benchmark of the issues, each on a scratch database of the server in DATABASE_URL.
 
-    .venv/bin/python bench/run.py [--only county,roster,payments,comparison] [--quick]
+    .venv/bin/python bench/run.py [--only county,roster,payments,comparison,load] [--quick]
 
 - county   : seed_demo --persons 200000 once, then bench/dashboard.py (dashboard warm/cold, yearly report) and
              bench/registry.py (search, person page, list query counts) on that county;
 - roster   : bench/roster.py, a 20,000-row persons roster against django-import-export and the calamine+COPY floor;
-- payments : bench/payments.py, a monthly nursing run over 200,000 enrolled persons and its 200,000-line sheet.
-- comparison: bench/comparison.py, a 20,000-row poverty roll against 200,000 persons, 2,000 findings applied.
+- payments : bench/payments.py, a monthly nursing run over 200,000 enrolled persons and its 200,000-line sheet;
+- comparison: bench/comparison.py, a 20,000-row poverty roll against 200,000 persons, 2,000 findings applied;
+- load     : bench/load.py, gunicorn under wrk (loopback, bounded) at 10, 50 and 100 users on the county above
+             (needs `wrk`: apt-get install -y wrk; skipped with a note when it is missing).
 --quick uses 20,000 persons, 5,000 roster rows and skips django-import-export's slow default mode: a smoke run.
 The figures are printed by each script; nothing here asserts a time.
 """
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -53,7 +56,7 @@ def run(title: str, command: list[str], database_url: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="county,roster,payments,comparison")
+    parser.add_argument("--only", default="county,roster,payments,comparison,load")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL")
@@ -63,7 +66,7 @@ def main() -> int:
     persons = "20000" if args.quick else "200000"
     only = set(args.only.split(","))
 
-    if "county" in only:
+    if only & {"county", "load"}:
         url = scratch_url(base_url, f"bench_county_{persons}", fresh=False)
         run("migrate", [PYTHON, "manage.py", "migrate", "-v0"], url)
         seeded = subprocess.run(
@@ -75,8 +78,15 @@ def main() -> int:
         ).stdout.strip()
         if seeded in ("", "0"):
             run(f"seed_demo --persons {persons}", [PYTHON, "manage.py", "seed_demo", "--persons", persons], url)
+    if "county" in only:
         run("dashboard", [PYTHON, "bench/dashboard.py", "--persons", persons], url)
         run("registry", [PYTHON, "bench/registry.py", "--samples", "20"], url)
+    if "load" in only:
+        if shutil.which("wrk"):
+            duration = "5" if args.quick else "10"
+            run("load", [PYTHON, "bench/load.py", "--duration", duration], url)
+        else:
+            print("\n==== load ====\nwrk is not installed (apt-get install -y wrk): load benchmark skipped", flush=True)
 
     if "roster" in only:
         url = scratch_url(base_url, "bench_roster", fresh=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.core.clock import local_today
+from fedportal.dbrouting import read_alias, replica_reads
 from fedportal.jobs.registry import job_handler
 from fedportal.jobs.services import JobError, job_attach_file
 
@@ -41,8 +42,9 @@ def export_persons(job, progress):
         written = done
         progress.set(done, message)
 
-    # A read-only transaction, so the server-side cursor needs no WITH HOLD; nothing is written here.
-    with transaction.atomic():
+    # A read-only transaction, so the server-side cursor needs no WITH HOLD; nothing is written here. The list is
+    # read from the replica when one is configured (progress goes to the cache, not the database).
+    with replica_reads(), transaction.atomic(using=read_alias()):
         persons = person_export_queryset(user, _filters(job.params))
         progress.start(persons.count(), message)
         output = person_export_xlsx(persons, reveal=reveal, progress=report)

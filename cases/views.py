@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_today
 from fedportal.core.forms import apply_errors
+from fedportal.core.pagination import CachedCountPaginator
 
 from . import hooks, services
 from .exports import person_export_filters, person_export_start
@@ -83,7 +83,7 @@ def _query_string(request) -> str:
 @require_perm(Perm.PERSON_VIEW)
 def person_list(request):
     person_filter = PersonFilter(request.GET or None, queryset=person_list_for_user(request.user), request=request)
-    page = Paginator(person_list_for_page(person_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(person_list_for_page(person_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/person_list.html",

@@ -13,6 +13,7 @@ from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_today
 from fedportal.core.forms import apply_errors
+from fedportal.core.pagination import CachedCountPaginator
 
 from . import services
 from .filters import CertificateFilter
@@ -65,7 +66,7 @@ def certificate_list(request):
         request.GET or None, queryset=certificate_list_for_user(request.user), request=request
     )
     certificates = certificate_filter.qs.select_related("person", "person__township")
-    page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fedportal.core.clock import local_today
+from fedportal.dbrouting import replica_reads
 from fedportal.jobs.registry import job_handler
 from fedportal.jobs.services import JobError, job_attach_file
 
@@ -44,14 +45,15 @@ def _stem(report: GeneratedReport) -> str:
 @job_handler("dashboards.work_report", label=_("工作报告"))
 def work_report(job, progress):
     report = _report_for(job)
-    built = reports.build_work_report(
-        year=int(report.params["year"]),
-        half=report.kind == ReportKind.WORK_HALF_YEAR,
-        township_id=report.township_id,
-        today=local_today(),
-        title=report.title,
-        progress=progress,
-    )
+    with replica_reads():
+        built = reports.build_work_report(
+            year=int(report.params["year"]),
+            half=report.kind == ReportKind.WORK_HALF_YEAR,
+            township_id=report.township_id,
+            today=local_today(),
+            title=report.title,
+            progress=progress,
+        )
     return _file_report(job, progress, report, built, _stem(report))
 
 
@@ -59,16 +61,18 @@ def work_report(job, progress):
 def subsidy_statement(job, progress):
     report = _report_for(job)
     year, month = (int(part) for part in report.params["month"].split("-"))
-    built = reports.build_subsidy_statement(
-        month=date(year, month, 1), township_id=report.township_id, title=report.title, progress=progress
-    )
+    with replica_reads():
+        built = reports.build_subsidy_statement(
+            month=date(year, month, 1), township_id=report.township_id, title=report.title, progress=progress
+        )
     return _file_report(job, progress, report, built, _stem(report))
 
 
 @job_handler("dashboards.survey_summary", label=_("年度需求调查汇总"))
 def survey_summary(job, progress):
     report = _report_for(job)
-    built = reports.build_survey_summary(
-        year=int(report.params["year"]), township_id=report.township_id, title=report.title, progress=progress
-    )
+    with replica_reads():
+        built = reports.build_survey_summary(
+            year=int(report.params["year"]), township_id=report.township_id, title=report.title, progress=progress
+        )
     return _file_report(job, progress, report, built, _stem(report))

@@ -17,6 +17,7 @@ from certificates.models import CertificateLifecycleEvent
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
 from fedportal.core.cache import cache_delete_many, cache_get, cache_set
 from fedportal.core.clock import local_today
+from fedportal.dbrouting import replica_reads
 
 from . import statistics as stats
 from .models import GeneratedReport
@@ -45,6 +46,7 @@ def _cache_key(township_id: int | None, today: date) -> str:
     return f"dashboards:figures:v{CACHE_VERSION}:{township_id or 'all'}:{today:%Y%m%d}"
 
 
+@replica_reads()
 def dashboard_figures_compute(*, township_id: int | None, today: date) -> dict:
     months = stats.last_months(today, 12)
     return {
@@ -80,7 +82,8 @@ def dashboard_gaps(*, township_id: int | None, today: date | None = None, refres
     key = _cache_key(township_id, today) + ":gaps"
     gaps = None if refresh else cache_get(key)
     if gaps is None:
-        gaps = {"computed_at": timezone.now(), **stats.enrollment_gaps(on=today, township_id=township_id)}
+        with replica_reads():
+            gaps = {"computed_at": timezone.now(), **stats.enrollment_gaps(on=today, township_id=township_id)}
         cache_set(key, gaps, CACHE_SECONDS)
     return gaps
 

@@ -17,6 +17,7 @@ from cases.selectors import township_list_for_user
 from certificates.models import EventKind
 from fedportal.accounts.permissions import Perm, require_perm, township_scope
 from fedportal.core.forms import apply_errors
+from fedportal.dbrouting import replica_reads
 from fedportal.idnumber import mask_id_number
 
 from . import selectors
@@ -92,6 +93,7 @@ def _month_param(value: str | None) -> date | None:
 
 
 @require_perm(Perm.DASHBOARD_VIEW, Perm.PERSON_VIEW)
+@replica_reads()
 def certificate_event_list(request):
     """The certificates behind a monthly figure: lifecycle events of one kind, month and township."""
     events = certificate_event_list_for_user(request.user).select_related("person", "person__township", "certificate")

@@ -12,6 +12,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from fedportal.backups.schedule import beat_schedule as backups_beat_schedule
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
 
@@ -34,7 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    # collectstatic leaves out the fonts only WeasyPrint reads (fedportal/staticfiles.py).
+    "fedportal.staticfiles.PortalStaticFilesConfig",
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "fedportal.audit",
     "fedportal.jobs",
     "fedportal.core",
+    "fedportal.backups",
     "cases",
     "certificates",
     "subsidies",
@@ -59,7 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, refreshing the idle expiry once a minute rather than writing every request.
+    "fedportal.accounts.sessions.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,14 +102,49 @@ TEMPLATES = [
 ]
 
 # PostgreSQL only. `make run` / `make test` start an embedded server when DATABASE_URL is unset.
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/fedportal")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# The audit triggers (django-pgtrigger) read `pgtrigger.ignore` inside an EXCEPTION block; while it is undefined
-# every audited row opens and rolls back a subtransaction, which makes bulk writes many times slower.
-# An explicit empty list means the same ("ignore nothing") without the error.
-_db_options = DATABASES["default"].setdefault("OPTIONS", {})
-_db_options["options"] = (_db_options.get("options", "") + " -c pgtrigger.ignore={}").strip()
+# DATABASE_POOL_MODE says what sits between the portal and PostgreSQL:
+#   direct       (default) the portal talks to PostgreSQL; connections are kept CONN_MAX_AGE seconds.
+#   transaction  PgBouncer (or a managed pooler) in transaction mode: a server connection belongs to the portal
+#                only for one transaction. So no server-side cursors (they live across transactions: iterator()
+#                and the streaming exports use client-side ones instead), no settings sent at connect time
+#                (`options` is not passed on; `migrate` stores pgtrigger.ignore on the database instead) and
+#                nothing set per session: the audit context (django-pghistory) and pgtrigger's switches are
+#                set with set_config(..., is_local => true) in the same statement, i.e. per transaction.
+#   session      PgBouncer in session mode: like direct.
+DATABASE_POOL_MODE = env("DATABASE_POOL_MODE", default="direct")
+if DATABASE_POOL_MODE not in ("direct", "transaction", "session"):
+    raise ImproperlyConfigured("DATABASE_POOL_MODE must be direct, transaction or session (see .env.example).")
+
+
+def _database(url: str) -> dict:
+    database = env.db_url_config(url)
+    # Behind a pooler the pooler keeps the server connections; keeping ours open too only holds pool slots.
+    database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DATABASE_POOL_MODE == "transaction" else 60)
+    database["CONN_HEALTH_CHECKS"] = True
+    options = database.setdefault("OPTIONS", {})
+    if DATABASE_POOL_MODE == "transaction":
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # The audit triggers (django-pgtrigger) read `pgtrigger.ignore` inside an EXCEPTION block; while it is
+        # undefined every audited row opens and rolls back a subtransaction, which makes bulk writes many times
+        # slower. An explicit empty list means the same ("ignore nothing") without the error. (Also stored on the
+        # database by `migrate`, which is what counts behind a pooler.)
+        options["options"] = (options.get("options", "") + " -c pgtrigger.ignore={}").strip()
+    return database
+
+
+DATABASES = {"default": _database(env("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/fedportal"))}
+# A read replica (streaming replication) for dashboards, reports and exports; see fedportal/dbrouting.py.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
+    # Read-only sessions: a write routed there by mistake fails instead of going unnoticed.
+    _replica_options = DATABASES["replica"]["OPTIONS"]
+    if DATABASE_POOL_MODE != "transaction":
+        _replica_options["options"] = (
+            _replica_options.get("options", "") + " -c default_transaction_read_only=on"
+        ).strip()
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["fedportal.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -159,7 +199,14 @@ if env.int("AXES_PROXY_COUNT", default=0):
 
 # Idle timeout: the session expires 30 minutes after the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry moves forward at most once a minute (fedportal/accounts/sessions.py), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
+# Read from Redis, written through to PostgreSQL: no session query per request, and sessions survive a restart
+# of Redis (and are in the backups).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Seconds a list page's total count is reused (fedportal/core/pagination.py); 0 counts on every request.
+LIST_COUNT_CACHE_SECONDS = env.int("LIST_COUNT_CACHE_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -272,6 +319,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 SENSITIVE_FILE_RETENTION_DAYS = env.int("SENSITIVE_FILE_RETENTION_DAYS", default=7)
+
+# Backups (python manage.py backup / restore, and the nightly Celery beat task): one archive per run in BACKUP_DIR,
+# keeping the newest BACKUP_KEEP_COUNT and nothing older than BACKUP_KEEP_DAYS (0 turns a rule off; the newest
+# archive is always kept). Keep BACKUP_DIR on another disk, or copy it off the machine.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(DATA_DIR / "backups")))
+BACKUP_KEEP_COUNT = env.int("BACKUP_KEEP_COUNT", default=14)
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=35)
+# The bin directory of a PostgreSQL client at least as new as the server; found automatically when empty.
+PG_BIN_DIR = env("PG_BIN_DIR", default="")
+CELERY_BEAT_SCHEDULE.update(
+    backups_beat_schedule(
+        enabled=env.bool("BACKUP_SCHEDULE_ENABLED", default=True),
+        hour=env.int("BACKUP_HOUR", default=3),
+        minute=env.int("BACKUP_MINUTE", default=30),
+    )
+)
 
 # Audit events and sensitive-access records are never deleted by the portal (等保 asks for at least 6 months);
 # archiving old ones is an operations decision.

@@ -6,7 +6,7 @@ import uuid
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from .settings import *  # noqa: F403
-from .settings import DATA_DIR
+from .settings import DATA_DIR, DATABASES
 
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
@@ -22,6 +22,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = DATA_DIR / "test-media"
+BACKUP_DIR = DATA_DIR / "test-backups"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing; never in production
 # Each test session gets its own queue and cache prefix, so a shared Redis never mixes runs.
 _RUN_ID = os.environ.get("FEDPORTAL_TEST_RUN_ID") or uuid.uuid4().hex[:8]
@@ -29,3 +30,18 @@ os.environ["FEDPORTAL_TEST_RUN_ID"] = _RUN_ID
 CELERY_TASK_DEFAULT_QUEUE = f"fedportal-test-{_RUN_ID}"
 CACHES["default"]["KEY_PREFIX"] = f"fedportal-test-{_RUN_ID}"  # noqa: F405
 AXES_ENABLED = True
+# Query-count tests count every query of a page: no cached list counts or replica reads unless a test turns
+# them on (tests/fedportal/test_pagination.py, tests/fedportal/test_dbrouting.py).
+LIST_COUNT_CACHE_SECONDS = 0
+DATABASE_REPLICA_READS = False
+# A second alias on the same database stands in for a read replica, so the router's choices are tested for real
+# (tests/fedportal/test_dbrouting.py). Read-only like a replica: a write routed there fails the test.
+_default = DATABASES["default"]
+DATABASES["replica"] = {
+    **_default,
+    "OPTIONS": {
+        **_default["OPTIONS"],
+        "options": (_default["OPTIONS"].get("options", "") + " -c default_transaction_read_only=on").strip(),
+    },
+    "TEST": {"MIRROR": "default"},
+}

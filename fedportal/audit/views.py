@@ -1,7 +1,7 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from fedportal.accounts.permissions import Perm, require_perm
+from fedportal.core.pagination import CachedCountPaginator
 from fedportal.idnumber import normalize_id_number
 
 from .forms import AuditFilterForm
@@ -26,7 +26,7 @@ def _filters(request):
 def event_list(request):
     form, filters, person_missing = _filters(request)
     events = audit_event_list(**filters) if not person_missing else []
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -46,7 +46,7 @@ def event_list(request):
 def sensitive_access_list_view(request):
     form, filters, person_missing = _filters(request)
     accesses = sensitive_access_list(**filters) if not person_missing else []
-    page = Paginator(accesses, 50).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(accesses, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -45,7 +45,44 @@ def test_passwords_need_12_characters_letters_digits_and_symbols(password, ok):
 
 def test_sessions_expire_after_30_idle_minutes():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_REFRESH_SECONDS == 60
+
+
+@pytest.mark.django_db
+def test_a_working_session_is_kept_alive_without_a_write_per_request(client, users, monkeypatch):
+    """The idle expiry moves forward once a minute at most; an idle session ends after the timeout."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from fedportal.accounts import sessions
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(sessions.time, "time", lambda: clock[0])
+    client.force_login(users[Role.CASEWORKER])
+    assert client.get(reverse("home")).status_code == 200
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+
+    clock[0] += 30  # within the minute: no write
+    Session.objects.filter(session_key=key).update(expire_date=first)  # a write would move this
+    assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first
+
+    clock[0] += 31  # a minute after the last refresh: the expiry moves forward
+    before = timezone.now()
+    assert client.get(reverse("home")).status_code == 200
+    refreshed = Session.objects.get(session_key=key).expire_date
+    assert refreshed > first and refreshed >= before + timedelta(seconds=settings.SESSION_COOKIE_AGE - 1)
+
+    # Idle past the timeout: the session has expired and the next request goes to the login page.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    from django.core.cache import cache
+
+    cache.delete(f"django.contrib.sessions.cached_db{key}")
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
 def test_production_settings_pass_the_deploy_check():
