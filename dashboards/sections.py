@@ -449,7 +449,19 @@ def gaps_section(data: dict, *, scope: int | None, rights: LinkRights, prefix: s
     return section("gaps", _("动态管理"), chart=chart, tables=tables, summary=summary)
 
 
+def localized(value):
+    """The cached figures are the same for every language; the names of their vocabulary (programs, categories,
+    device types…) are put into the reader's language here, through the catalog. Names typed by people (townships)
+    are not in the catalog and stay as they are."""
+    if isinstance(value, dict):
+        return {k: (_(v) if k == "name" and isinstance(v, str) and v else localized(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [localized(v) for v in value]
+    return value
+
+
 def dashboard_sections(figures: dict, *, rights: LinkRights) -> list[dict]:
+    figures = localized(figures)
     scope = figures["township_id"]
     sections = [
         *certified_sections(figures["certified"], scope=scope, rights=rights),

@@ -31,7 +31,15 @@ def typed_values() -> list[str]:
     Longest first, so a name is removed before a shorter name inside it."""
     values: set[str] = set()
     for model in apps.get_models():
-        if model._meta.app_label not in {"cases", "certificates", "subsidies", "rehab", "accounts", "dashboards"}:
+        if model._meta.app_label not in {
+            "cases",
+            "certificates",
+            "subsidies",
+            "rehab",
+            "accounts",
+            "dashboards",
+            "audit",
+        }:
             continue
         fields = [
             f.name
