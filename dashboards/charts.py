@@ -251,6 +251,8 @@ def stacked_bar_chart(
     for i, category in enumerate(categories):
         x = left + band * i + (band - bar_w) / 2
         base = top + plot_h
+        # A segment's own label only when the bar has two or more segments: otherwise the total above says it.
+        segments = sum(1 for _name, values in series if _num(values[i]) > 0)
         for s_index, (name, values) in enumerate(series):
             value = _num(values[i])
             if value <= 0:
@@ -266,7 +268,7 @@ def stacked_bar_chart(
                 f'<rect x="{x:.1f}" y="{base:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="url(#{uid}-p{s_index})" '
                 f'stroke="#fff" stroke-width=".8"><title>{escape(label)}</title></rect>'
             )
-            if len(series) > 1 and h >= 16 and bar_w >= 26:
+            if segments > 1 and h >= 16 and bar_w >= 26:
                 text = format_number(values[i])
                 label_w = 7 * len(text) + 6
                 cx, cy = x + bar_w / 2, base + h / 2

@@ -215,7 +215,7 @@ def subsidy_sections(data: dict, *, scope: int | None, rights: LinkRights, prefi
     columns = [month_label(m) for m in months]
     recipients = table(
         _("各项目享受人数（按发放月份）"),
-        [*columns, _("人次合计")],
+        [*columns, _("发放人月数合计")],
         [
             row(
                 p["name"],
