@@ -61,3 +61,19 @@
     document.fonts.ready.then(function () { if (window.fedportalFitNavbar) window.fedportalFitNavbar(); });
   }
 })();
+
+// The person picker: choosing a match puts the person's id into the form's hidden field `person` and says who.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-pick-person]");
+  if (!button) return;
+  var picker = button.closest("form").querySelector("[data-person-picker]");
+  var form = button.closest("form");
+  var hidden = form.querySelector("input[name=person]");
+  hidden.value = button.dataset.pickPerson;
+  var idField = form.querySelector("input[name=id_number]");
+  if (idField) idField.value = "";
+  var chosen = picker.querySelector("#pick-chosen");
+  chosen.textContent = picker.dataset.chosenPrefix + button.dataset.pickLabel;
+  picker.querySelector("#pick-results").innerHTML = "";
+  picker.querySelector("#pick-q").focus();
+});
