@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_initial'),
+        ('cases', '0003_comparison'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
