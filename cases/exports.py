@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
-from fedportal.core.spreadsheets import is_formula_like
+from fedportal.core.spreadsheets import is_formula_like, write_header
 from fedportal.idnumber import mask_account, mask_id_number, mask_phone
 from fedportal.jobs.services import job_create
 
@@ -182,7 +182,7 @@ def person_export_xlsx(persons, *, reveal: bool = False, progress: Callable[[int
         sheet.column_dimensions[column].width = 12
     for column in ("D", "J"):
         sheet.column_dimensions[column].width = 24
-    sheet.append(person_export_headers())
+    write_header(sheet, person_export_headers())
     written = 0
     for row in person_export_rows(persons, reveal=reveal):
         sheet.append([_text_cell(sheet, value) if is_formula_like(value) else value for value in row])

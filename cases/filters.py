@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,31 @@ CERTIFICATE_STATES = (
 )
 
 
+class VillageChoiceField(forms.ModelChoiceField):
+    """Villages grouped by their township (<optgroup>): many counties have a 长青村 in several townships."""
+
+    def _grouped_choices(self):
+        groups: dict[str, list] = {}
+        for village in self.queryset.select_related("township").order_by("township__code", "code"):
+            groups.setdefault(village.township.name, []).append((village.pk, village.name))
+        choices = [("", self.empty_label)] if self.empty_label is not None else []
+        return choices + list(groups.items())
+
+    choices = property(_grouped_choices, forms.ChoiceField.choices.fset)
+
+
+class VillageFilter(django_filters.ModelChoiceFilter):
+    field_class = VillageChoiceField
+
+
+class AllYesNoWidget(django_filters.widgets.BooleanWidget):
+    """Yes / no with "all" as the starting choice (django-filter's own says "unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("全部")), ("true", _("是")), ("false", _("否")))
+
+
 def _townships(request):
     return township_list_for_user(request.user) if request else None
 
@@ -37,7 +63,7 @@ def _active(**conditions):
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("查询"), method="filter_q")
     township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=_townships, empty_label=_("全部"))
-    village = django_filters.ModelChoiceFilter(label=_("村(社区)"), queryset=_villages, empty_label=_("全部"))
+    village = VillageFilter(label=_("村(社区)"), queryset=_villages, empty_label=_("全部"))
     category = django_filters.ChoiceFilter(
         label=_("残疾类别"), choices=Category.choices, method="filter_active", empty_label=_("全部")
     )
@@ -57,7 +83,7 @@ class PersonFilter(django_filters.FilterSet):
         label=_("低保状态"), choices=PovertyStatus.choices, empty_label=_("全部")
     )
     multi_disability = django_filters.BooleanFilter(
-        label=_("一户多残"), field_name="household__is_multi_disability", widget=django_filters.widgets.BooleanWidget()
+        label=_("一户多残"), field_name="household__is_multi_disability", widget=AllYesNoWidget()
     )
 
     def filter_q(self, queryset, name, value):

@@ -92,6 +92,11 @@ class Household(models.Model):
 
     class Meta:
         ordering = ["register_number"]
+        indexes = [
+            models.Index(
+                fields=["register_number"], opclasses=["varchar_pattern_ops"], name="household_register_prefix"
+            )
+        ]
         verbose_name = _("户")
         verbose_name_plural = _("户")
 
@@ -145,6 +150,8 @@ class Person(models.Model):
         verbose_name_plural = _("残疾人")
         indexes = [
             models.Index(fields=["id_number"], opclasses=["varchar_pattern_ops"], name="person_id_number_prefix"),
+            # Any part of the number a list shows (the last four digits): LIKE '%q%' through trigrams.
+            GinIndex(fields=["id_number"], opclasses=["gin_trgm_ops"], name="person_id_number_trgm"),
             models.Index(fields=["phone"], opclasses=["varchar_pattern_ops"], name="person_phone_prefix"),
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="person_name_trgm"),
             models.Index(fields=["township", "village"], name="person_township_village"),

@@ -84,20 +84,25 @@ MIN_NUMBER_PREFIX = 4
 
 
 def person_search(persons, query: str):
-    """Narrow `persons` by what a caseworker typed: an ID, certificate or phone number (prefix), or a name.
+    """Narrow `persons` by what a caseworker typed: any part of an ID number that a list shows (the last four digits,
+    say), a phone number or household register number (prefix), a certificate number, or a name.
 
-    Numbers use the varchar_pattern_ops prefix indexes (LIKE 'q%'); names the trigram index (LIKE '%q%').
+    A part of an ID number uses the trigram index on id_number (LIKE '%q%'), phone and register numbers their
+    varchar_pattern_ops prefix indexes (LIKE 'q%'), names the trigram index on name.
     """
     text = normalize_id_number(query).replace(" ", "").upper()
     if not text:
         return persons
+    households = Household.objects.filter(register_number__startswith=text).values("pk")
     if _NUMBER.match(text):
         if len(text) < MIN_NUMBER_PREFIX:
             return persons.none()
-        if len(text) > 18:  # a certificate number: ID number + category + grade
+        if len(text) > 18:  # a certificate number (ID number + category + grade) or a long register number
             holders = hooks.certificate_queries().any(number__startswith=text).values("person_id")
-            return persons.filter(id_number=text[:18], pk__in=holders)
-        return persons.filter(Q(id_number__startswith=text) | Q(phone__startswith=text))
+            return persons.filter(Q(id_number=text[:18], pk__in=holders) | Q(household__in=households))
+        return persons.filter(Q(id_number__contains=text) | Q(phone__startswith=text) | Q(household__in=households))
+    if any(character.isdigit() for character in text):  # a register number with letters (e.g. a prefix)
+        return persons.filter(household__in=households)
     return persons.filter(name__contains=query.strip())
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("export/", views.person_export, name="person_export"),
     path("new/", views.person_create, name="person_create"),
+    path("pick/", views.person_pick, name="person_pick"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),

@@ -41,6 +41,7 @@ from .selectors import (
     person_list_for_user,
     person_notes,
     person_poverty_history,
+    person_search,
     person_timeline,
     user_may_edit_person,
 )
@@ -386,4 +387,28 @@ def household_set_head(request, pk: int):
         HouseholdHeadForm,
         lambda household, data: services.household_set_head(household=household, acting_user=request.user, **data),
         _("已更换户主。"),
+    )
+
+
+PICK_LIMIT = 10
+
+
+@require_perm(Perm.PERSON_VIEW)
+def person_pick(request):
+    """The person picker's matches (an htmx fragment): a name, or any four or more digits of an ID, phone, register
+    or certificate number, within the user's scope, ID numbers masked."""
+    from .templatetags.registry import MASKS
+
+    query = request.GET.get("pick_q", "").strip()
+    matches = []
+    if query:
+        persons = person_search(person_list_for_user(request.user), query).select_related("township", "village")
+        matches = [
+            {"person": person, "masked_id": MASKS["id_number"](person.id_number)}
+            for person in persons.order_by("name", "pk")[: PICK_LIMIT + 1]
+        ]
+    return render(
+        request,
+        "cases/_person_pick_results.html",
+        {"matches": matches[:PICK_LIMIT], "more": len(matches) > PICK_LIMIT, "query": query},
     )

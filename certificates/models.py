@@ -181,7 +181,11 @@ class CertificateLifecycleEvent(models.Model):
         ordering = ["-event_date", "-created_at"]
         verbose_name = _("证件办理记录")
         verbose_name_plural = _("证件办理记录")
-        indexes = [models.Index(fields=["kind", "event_date"], name="certificate_event_kind_date")]
+        indexes = [
+            models.Index(fields=["kind", "event_date"], name="certificate_event_kind_date"),
+            # The certificate page's "recent events", newest event date first, read from the index with its limit.
+            models.Index(fields=["-event_date", "-created_at"], name="certificate_event_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.event_date}"

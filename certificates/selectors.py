@@ -111,5 +111,6 @@ def certificate_events_recent_for_user(user, *, limit: int = 20):
     return (
         _scoped(CertificateLifecycleEvent.objects.all(), user)
         .select_related("person", "certificate", "acting_user")
-        .order_by("-created_at")[:limit]
+        # In the order of the dates shown (the day of the event), the latest entry first within a day.
+        .order_by("-event_date", "-created_at", "-pk")[:limit]
     )

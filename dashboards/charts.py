@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 FONT_FAMILY = "FedportalCJK, 'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 # Dark, distinct colours (each at least 4.5:1 against white, so white lines of the patterns stay visible).
@@ -191,7 +192,8 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
 
 def _empty(uid: str, title: str, desc: str) -> SafeString:
     out = _open(uid, title, desc, 80)
-    out.append(f'<text x="{WIDTH / 2}" y="45" text-anchor="middle" fill="#444">{escape(_("暂无数据"))}</text></svg>')
+    no_data = escape(_("暂无数据"))
+    out.append(f'<text x="{WIDTH / 2}" y="45" text-anchor="middle" fill="#444">{no_data}</text></svg>')
     return mark_safe("".join(out))  # noqa: S308 - every text is escaped above
 
 
@@ -249,6 +251,8 @@ def stacked_bar_chart(
     for i, category in enumerate(categories):
         x = left + band * i + (band - bar_w) / 2
         base = top + plot_h
+        # A segment's own label only when the bar has two or more segments: otherwise the total above says it.
+        segments = sum(1 for _name, values in series if _num(values[i]) > 0)
         for s_index, (name, values) in enumerate(series):
             value = _num(values[i])
             if value <= 0:
@@ -256,15 +260,15 @@ def stacked_bar_chart(
             h = plot_h * value / axis_max
             base -= h
             label = (
-                f"{category} {name}：{format_number(values[i])}{unit}"
+                f"{category} {name}{pgettext('punctuation', '：')}{format_number(values[i])}{unit}"
                 if legend
-                else f"{category}：{format_number(values[i])}{unit}"
+                else f"{category}{pgettext('punctuation', '：')}{format_number(values[i])}{unit}"
             )
             out.append(
                 f'<rect x="{x:.1f}" y="{base:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="url(#{uid}-p{s_index})" '
                 f'stroke="#fff" stroke-width=".8"><title>{escape(label)}</title></rect>'
             )
-            if len(series) > 1 and h >= 16 and bar_w >= 26:
+            if segments > 1 and h >= 16 and bar_w >= 26:
                 text = format_number(values[i])
                 label_w = 7 * len(text) + 6
                 cx, cy = x + bar_w / 2, base + h / 2
@@ -375,4 +379,4 @@ def _describe(categories, series, unit: str) -> str:
             _("%(name)s最高为%(category)s，%(value)s%(unit)s")
             % {"name": name, "category": category, "value": format_number(value), "unit": unit}
         )
-    return "；".join(parts) + (_("。详细数字见图下表格。") if parts else _("暂无数据。"))
+    return pgettext("punctuation", "；").join(parts) + (_("。详细数字见图下表格。") if parts else _("暂无数据。"))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fedportal.core.clock import local_today
 from fedportal.dbrouting import replica_reads
-from fedportal.jobs.registry import job_handler
+from fedportal.jobs.registry import job_files, job_handler
 from fedportal.jobs.services import JobError, job_attach_file
 
 from . import reports
@@ -36,6 +36,26 @@ def _file_report(job, progress, report: GeneratedReport, built: reports.Report, 
     # The workbook is also the job's result file, so "我的任务" offers it too.
     job_attach_file(job=job, filename=f"{stem}.xlsx", content=xlsx)
     return {"report_id": report.pk, "xlsx_bytes": len(xlsx), "pdf_bytes": len(pdf), "sections": len(built.sections)}
+
+
+@job_files("dashboards.work_report", "dashboards.subsidy_statement", "dashboards.survey_summary")
+def report_files(job) -> list[tuple[str, str, str]]:
+    """A finished report offers both its files in the progress box, as the report's row does after a reload."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    report = GeneratedReport.objects.filter(job=job).only("pk", "xlsx_file", "pdf_file").first()
+    if report is None:
+        return []
+    links = []
+    if report.xlsx_file:
+        url = reverse("dashboards:report_download", args=[report.pk, "xlsx"])
+        links.append((gettext("Excel 统计表"), url, "file-earmark-excel"))
+    if report.pdf_file:
+        links.append(
+            (gettext("PDF 报告"), reverse("dashboards:report_download", args=[report.pk, "pdf"]), "file-earmark-pdf")
+        )
+    return links
 
 
 def _stem(report: GeneratedReport) -> str:

@@ -114,7 +114,7 @@ def build_work_report(
     for p in data["subsidies"]["programs"]:
         if p["person_months"]:
             paragraphs.append(
-                _("%(name)s：共发放 %(pm)s 人次，金额 %(amount)s 元。")
+                _("%(name)s：共发放 %(pm)s 人月，金额 %(amount)s 元。")
                 % {
                     "name": p["name"],
                     "pm": format_number(p["person_months"]),

@@ -215,7 +215,7 @@ def subsidy_sections(data: dict, *, scope: int | None, rights: LinkRights, prefi
     columns = [month_label(m) for m in months]
     recipients = table(
         _("各项目享受人数（按发放月份）"),
-        [*columns, _("人次合计")],
+        [*columns, _("发放人月数合计")],
         [
             row(
                 p["name"],
@@ -508,7 +508,19 @@ def failed_payments_section(data: dict, *, scope: int | None, rights: LinkRights
     return section("failed_payments", _("发放失败与重发"), chart=chart, tables=[tbl], summary=summary)
 
 
+def localized(value):
+    """The cached figures are the same for every language; the names of their vocabulary (programs, categories,
+    device types…) are put into the reader's language here, through the catalog. Names typed by people (townships)
+    are not in the catalog and stay as they are."""
+    if isinstance(value, dict):
+        return {k: (_(v) if k == "name" and isinstance(v, str) and v else localized(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [localized(v) for v in value]
+    return value
+
+
 def dashboard_sections(figures: dict, *, rights: LinkRights) -> list[dict]:
+    figures = localized(figures)
     scope = figures["township_id"]
     sections = [
         *certified_sections(figures["certified"], scope=scope, rights=rights),

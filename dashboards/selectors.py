@@ -24,7 +24,7 @@ from .models import GeneratedReport
 
 # Figures live 20 minutes; the beat task (schedule.py) recomputes every scope every 10 minutes.
 CACHE_SECONDS = 20 * 60
-CACHE_VERSION = 2
+CACHE_VERSION = 2  # 2: person-months are distinct (person, month) pairs, not lines
 
 
 def dashboard_township_for_user(user, requested: str | int | None) -> int | None:

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Q, Sum, Value
+from django.db.models.functions import Cast, Concat, TruncMonth
 
 from cases.models import Township
 from certificates.models import Category, Certificate, CertificateLifecycleEvent, CertificateStatus, EventKind, Grade
@@ -193,7 +193,13 @@ def approved_run_figures(run_ids: list[int]) -> dict[int, dict]:
     missing = [run_id for run_id in run_ids if run_id not in result]
     if missing:
         lines = _paid_lines().filter(run_id__in=missing)
-        sums = {"recipients": Count("person_id", distinct=True), "amount": Sum("amount"), "person_months": Count("pk")}
+        # Person-months: each person once for each month (or year) paid, back pay included, never once per line.
+        person_month = Concat(Cast("person_id", CharField()), Value(":"), Cast("month", CharField()))
+        sums = {
+            "recipients": Count("person_id", distinct=True),
+            "amount": Sum("amount"),
+            "person_months": Count(person_month, distinct=True),
+        }
         fresh = {
             run_id: {"total": {"recipients": 0, "amount": ZERO, "person_months": 0}, "townships": {}}
             for run_id in missing

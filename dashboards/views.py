@@ -144,11 +144,21 @@ def certificate_event_list(request):
     )
 
 
+REPORT_CHOICE_KEY = "dashboards.report_choice"
+
+
 @require_perm(Perm.REPORT_GENERATE)
 def report_list(request):
-    form = ReportRequestForm(request.POST or None, user=request.user)
+    # The form comes back with what the user chose last (kind, year, month, township), not the first report kind.
+    form = ReportRequestForm(request.POST or None, user=request.user, initial=request.session.get(REPORT_CHOICE_KEY))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        request.session[REPORT_CHOICE_KEY] = {
+            "kind": data["kind"],
+            "year": data.get("year"),
+            "month": data.get("month") or "",
+            "township": data["township"].pk if data.get("township") else None,
+        }
         try:
             report = report_request(
                 kind=data["kind"],

@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fedportal.accounts.context_processors.navigation",
             ],
+            # {% colon %}, {% lparen %}…: punctuation that follows the language, in every template.
+            "builtins": ["fedportal.core.templatetags.punctuation"],
         },
     },
 ]

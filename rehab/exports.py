@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
-from fedportal.core.spreadsheets import escape_formula
+from fedportal.core.spreadsheets import escape_formula, write_header
 from fedportal.idnumber import mask_id_number
 
 CHUNK = 2000
@@ -44,7 +44,7 @@ def write_workbook(sheets: list[tuple[str, list[str], Iterable[Iterable]]]) -> t
     workbook = Workbook(write_only=True)
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
-        sheet.append([_cell(sheet, h) for h in headers])
+        write_header(sheet, [escape_formula(h) for h in headers])
         for row in rows:
             sheet.append([_cell(sheet, value) for value in row])
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - returned open to the response

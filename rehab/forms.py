@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from fedportal.core.clock import local_today
 
@@ -42,7 +43,7 @@ class ProviderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         ends = [c.end_date for c in obj.contracts.all()]
         suffix = _("合同至%(day)s") % {"day": f"{max(ends):%Y-%m-%d}"} if ends else _("无合同")
-        return f"{obj.name}（{suffix}）"
+        return f"{obj.name}{pgettext('punctuation', '（')}{suffix}{pgettext('punctuation', '）')}"
 
 
 def provider_field(kinds, *, label, required=True):
@@ -69,7 +70,7 @@ class ProviderServiceForm(forms.Form):
     device_type = forms.ChoiceField(
         label=_("辅具类型"), choices=[("", _("（不区分）")), *DeviceType.choices], required=False
     )
-    unit = forms.CharField(label=_("计价单位"), max_length=10, initial="次")
+    unit = forms.CharField(label=_("计价单位"), max_length=10, initial=_("次"))
     price = money_field(_("单价(元)"))
     subsidy = money_field(_("补助标准(元)"))
 

@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_now
-from fedportal.core.spreadsheets import escape_formula
+from fedportal.core.spreadsheets import escape_formula, write_header
 from fedportal.pdf import render_pdf_template
 
 from .models import PaymentRun, RunStatus
@@ -107,7 +107,7 @@ def write_payment_sheet(run: PaymentRun, target, *, bank: str | None = None, pro
     for letter, width in zip("ABCDEFGHIJ", (8, 14, 10, 21, 22, 16, 12, 10, 12, 8), strict=True):
         detail.column_dimensions[letter].width = width
     bold = Font(bold=True)
-    detail.append([_header_cell(detail, text, bold) for text in DETAIL_HEADER])
+    write_header(detail, DETAIL_HEADER)
     grand = Decimal("0.00")
     number = 0
     append = detail.append
@@ -144,7 +144,7 @@ def write_payment_sheet(run: PaymentRun, target, *, bank: str | None = None, pro
 
     summary = workbook.create_sheet(SUMMARY_SHEET)
     summary.column_dimensions["A"].width = 16
-    summary.append([_header_cell(summary, text, bold) for text in SUMMARY_HEADER])
+    write_header(summary, SUMMARY_HEADER)
     all_persons, all_current, all_backpay = 0, Decimal("0.00"), Decimal("0.00")
     for township, persons, lines, current, backpay in township_totals(run, bank=bank):
         all_persons += persons

@@ -20,7 +20,9 @@ PROGRAM_FIELDS = {"education": ("school", "education_stage")}
 
 
 class ApplicationForm(forms.Form):
-    id_number = forms.CharField(label=_("残疾人身份证号"), max_length=18)
+    # Chosen with the person picker (the person's id), or typed as a whole ID number.
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    id_number = forms.CharField(label=_("残疾人身份证号"), max_length=18, required=False)
     program = forms.ModelChoiceField(
         label=_("补贴项目"), queryset=Program.objects.filter(is_active=True, accepts_applications=True)
     )
@@ -63,6 +65,12 @@ class ApplicationForm(forms.Form):
             return normalize_id_number(value)
         except Exception:  # noqa: BLE001 - any malformed number is one message
             raise forms.ValidationError(_("身份证号格式不正确。")) from None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person") and not data.get("id_number"):
+            self.add_error("id_number", _("请选择残疾人，或填写身份证号。"))
+        return data
 
 
 class StepForm(forms.Form):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from fedportal.audit.tracking import audited
@@ -41,7 +42,13 @@ class Program(models.Model):
         verbose_name_plural = _("补贴项目")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the four programs of the data migration are in the catalog; a program
+        added in the admin shows its name as typed."""
+        return gettext(self.name)
 
     @property
     def is_monthly(self) -> bool:
@@ -583,3 +590,14 @@ class PaymentResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.status}"
+
+
+# The names and full names of the data migration's programs, for the translation catalog (Program.label).
+PROGRAM_NAMES = (
+    gettext_noop("生活补贴"),
+    gettext_noop("护理补贴"),
+    gettext_noop("扶残助学金"),
+    gettext_noop("一户多残补助"),
+    gettext_noop("困难残疾人生活补贴"),
+    gettext_noop("重度残疾人护理补贴"),
+)

@@ -90,11 +90,15 @@ def application_create(request):
     )
     if request.method == "POST" and form.is_valid():
         if person is None:
-            person = person_list_for_user(request.user).filter(id_number=form.cleaned_data["id_number"]).first()
+            chosen = form.cleaned_data.get("person")
+            persons = person_list_for_user(request.user)
+            person = (
+                persons.filter(pk=chosen) if chosen else persons.filter(id_number=form.cleaned_data["id_number"])
+            ).first()
         if person is None:
             form.add_error("id_number", _("在您的辖区登记中找不到此人。"))
         else:
-            data = {k: v for k, v in form.cleaned_data.items() if k != "id_number"}
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("id_number", "person")}
             try:
                 application = application_submit(person=person, acting_user=request.user, **data)
             except ValidationError as exc:

@@ -185,6 +185,7 @@ def build_annotated(*, content: bytes, issues: list[dict]) -> bytes:
         cell = safe_cell(WriteOnlyCell(ws), name)
         cell.font = _HEADER_FONT
         head.append(cell)
+    ws.freeze_panes = "A2"  # the header stays in view (a write-only sheet takes its panes before the first row)
     ws.append(head)
     for number, cells in sheet.rows:
         row_issues = by_row.get(number, [])

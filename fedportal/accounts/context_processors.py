@@ -1,5 +1,5 @@
 from fedportal.accounts.permissions import ROLE_PERMISSIONS
-from fedportal.core.navigation import nav_items_for
+from fedportal.core.navigation import nav_items_for, nav_menu_for
 
 
 def navigation(request):
@@ -7,4 +7,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     perms = ROLE_PERMISSIONS.get(user.role, frozenset())
-    return {"nav_items": nav_items_for(user), "user_perms": {str(perm) for perm in perms}}
+    items = nav_items_for(user)
+    return {
+        "nav_items": items,
+        "nav_menu": nav_menu_for(items, request.path),
+        "user_perms": {str(perm) for perm in perms},
+    }

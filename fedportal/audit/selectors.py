@@ -42,6 +42,11 @@ def user_names_for_events(events) -> dict:
     from django.contrib.auth import get_user_model
 
     ids = {event.pgh_context.get("user") for event in events if event.pgh_context and event.pgh_context.get("user")}
+    # Users named in the changes themselves (approved_by, created_by…), shown by name as well.
+    for event in events:
+        for name, change in (event.pgh_diff or {}).items():
+            if name.endswith("_by_id") or name in ("user_id", "acting_user_id", "author_id"):
+                ids.update(v for v in (change if isinstance(change, list) else [change]) if isinstance(v, int))
     return {user.pk: user.display_name for user in get_user_model().objects.filter(pk__in=ids)}
 
 

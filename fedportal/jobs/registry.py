@@ -53,3 +53,32 @@ def job_kind(name: str) -> JobKind:
 def job_kind_label(name: str):
     kind = _KINDS.get(name)
     return kind.label if kind else name
+
+
+# What a finished job offers for download, by kind, when it is more than its one result file (a report: the Excel
+# workbook and the PDF). Each function takes the job and returns (label, url, icon) triples.
+_FILES: dict[str, Callable] = {}
+
+
+def job_files(*names: str):
+    def register(files):
+        for name in names:
+            _FILES[name] = files
+        return files
+
+    return register
+
+
+def job_result_links(job) -> list[tuple[str, str, str]]:
+    """Every file a finished job offers, so the progress box can list them all as soon as the job ends."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    files = _FILES.get(job.kind)
+    if files is not None:
+        links = list(files(job))
+        if links:
+            return links
+    if job.result_file:
+        return [(_("下载结果文件"), reverse("jobs:job_download", args=[job.pk]), "download")]
+    return []

@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from fedportal.audit.tracking import audited
 
@@ -65,7 +66,9 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         label = self.get_need_type_display()
-        return f"{label}（{self.get_device_type_display()}）" if self.device_type else str(label)
+        if not self.device_type:
+            return str(label)
+        return f"{label}{pgettext('punctuation', '（')}{self.get_device_type_display()}{pgettext('punctuation', '）')}"
 
 
 class SurveyRoundStatus(models.TextChoices):

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from cases.models import Person
 from fedportal.accounts.models import Role
 from fedportal.audit.models import SensitiveAccess
-from tests.factories import CertificateFactory, PersonFactory
+from tests.factories import CertificateFactory, HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +175,31 @@ def test_search_certificate_number_with_x(cw_client, village):
     certificate = CertificateFactory(person=holder, category=1, grade=4)
     for query in (certificate.number.lower(), holder.id_number.lower(), holder.id_number[:17]):
         assert list(cw_client.get(reverse("cases:person_list"), {"q": query}).context["page"]) == [holder], query
+
+
+def test_search_by_the_digits_a_list_shows_by_register_and_certificate_number(cw_client, person, other_person):
+    """The list shows an ID number as 3601**********0013: its last four digits (or any four or more in a row) find
+    the person, as do the household register number and the certificate number."""
+    certificate = CertificateFactory(person=person, category=4, grade=3)
+    person.household = HouseholdFactory(register_number="3601210010050000199", village=person.village)
+    person.save(update_fields=["household"])
+    url = reverse("cases:person_list")
+    for query in (
+        person.id_number[-4:],
+        person.id_number[8:14],
+        "3601210010050000199",
+        "36012100100500",
+        certificate.number,
+    ):
+        assert person in list(cw_client.get(url, {"q": query}).context["page"]), query
+    assert other_person not in list(cw_client.get(url, {"q": "3601210010050000199"}).context["page"])
+    assert list(cw_client.get(url, {"q": "123"}).context["page"]) == []  # fewer than four digits: nothing
+
+
+def test_the_village_filter_groups_villages_by_township_and_filters_start_on_all(cw_client, person, other_person):
+    body = cw_client.get(reverse("cases:person_list")).content.decode()
+    assert f'<optgroup label="{person.township.name}">' in body
+    assert f'<optgroup label="{other_person.township.name}">' in body
+    select = body[body.index('name="multi_disability"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="" selected>全部</option>' in select and "未知" not in select

@@ -88,3 +88,21 @@ def test_application_form_pdf_has_name_and_category(client, caseworker, person, 
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "残疾人证申请审批表" in text and "张三" in text and "多重" in text and "视力" in text
+
+
+def test_recent_events_are_listed_in_the_order_of_their_dates(client, caseworker, person):
+    """An event entered today for last year (a late entry) is listed by its date, not by when it was typed."""
+    from datetime import date
+
+    from certificates.models import CertificateLifecycleEvent, EventKind
+    from tests.factories import CertificateFactory
+
+    certificate = CertificateFactory(person=person)
+    for day in (date(2026, 3, 1), date(2025, 1, 5), date(2026, 6, 30), date(2025, 12, 31)):
+        CertificateLifecycleEvent.objects.create(
+            person=person, certificate=certificate, kind=EventKind.RENEW, event_date=day, acting_user=caseworker
+        )
+    client.force_login(caseworker)
+    events = list(client.get(reverse("certificates:certificate_list")).context["recent_events"])
+    dates = [e.event_date for e in events]
+    assert dates == sorted(dates, reverse=True) and dates[0] == date(2026, 6, 30)

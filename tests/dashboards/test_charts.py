@@ -58,3 +58,12 @@ def test_empty_chart_says_so():
     root = _parse(bar_chart(title="空", categories=[], values=[]))
     assert root.get("role") == "img"
     assert "暂无数据" in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_a_bar_of_one_segment_prints_its_value_once():
+    svg = stacked_bar_chart(
+        title="按项目", categories=["A", "B"], series=[("生活", [37, 29]), ("护理", [0, 53])], chart_id="t9"
+    )
+    texts = [t.text for t in _parse(svg).iter(f"{SVG}text")]
+    assert texts.count("37") == 1  # bar A has one segment: its total alone
+    assert "29" in texts and "53" in texts and "82" in texts  # bar B: both segments and the total

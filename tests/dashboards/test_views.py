@@ -182,3 +182,28 @@ def test_event_totals_link_to_the_months_behind_them(client, dash_world):
     assert href in html
     listing = client.get(href.replace("&amp;", "&")).content.decode()
     assert "甲一" in listing and "乙一" in listing and "乙二" not in listing  # 乙二's issue is older than 12 months
+
+
+def test_report_centre_keeps_the_choice_and_offers_every_file_when_done(
+    client, dash_world, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    w = dash_world
+    client.force_login(w.users[Role.LEADER])
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("dashboards:report_list"), {"kind": ReportKind.WORK_YEAR, "year": w.today.year - 1})
+    html = client.get(reverse("dashboards:report_list")).content.decode()
+    assert f'<option value="{ReportKind.WORK_YEAR}" selected>' in html
+    assert f'value="{w.today.year - 1}"' in html
+    # The job ends: its progress box, polled in place, offers the workbook and the PDF at once.
+    report = GeneratedReport.objects.get()
+    report.xlsx_file.save("r.xlsx", ContentFile(b"x"), save=False)
+    report.pdf_file.save("r.pdf", ContentFile(b"%PDF"), save=True)
+    report.job.status = "succeeded"
+    report.job.save(update_fields=["status"])
+    box = client.get(reverse("jobs:job_progress", args=[report.job.pk]), HTTP_HX_REQUEST="true")
+    body = box.content.decode()
+    assert reverse("dashboards:report_download", args=[report.pk, "xlsx"]) in body
+    assert reverse("dashboards:report_download", args=[report.pk, "pdf"]) in body
+    assert "HX-Refresh" not in box

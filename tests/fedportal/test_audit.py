@@ -77,3 +77,21 @@ def test_audit_page_queries_do_not_grow_with_rows(client, users, village, django
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get(reverse("audit:event_list")).content.decode()
     assert users[Role.REVIEWER].display_name in body
+
+
+def test_audit_page_shows_changes_in_words(client, users, village):
+    """Field names as the forms call them, choices by their label, users by name, times in local time."""
+    from fedportal.audit.templatetags.audit_tags import audit_changes
+
+    caseworker = users[Role.CASEWORKER]
+    with pghistory.context(user=caseworker.pk):
+        person = PersonFactory(village=village, township=village.township, name="赵六")
+        Person.objects.filter(pk=person.pk).update(phone="13712345678", poverty_status="dibao")
+    client.force_login(users[Role.ADMIN])
+    body = client.get(reverse("audit:event_list"), {"id_number": person.id_number}).content.decode()
+    assert str(Person._meta.get_field("phone").verbose_name) in body
+    assert "poverty_status" not in body and ">phone<" not in body
+    update = next(e for e in Events.objects.tracks(person) if e.pgh_label == "update")
+    rows = {label: (before, after) for label, before, after in audit_changes(update, {caseworker.pk: "经办员"})}
+    assert rows[str(Person._meta.get_field("poverty_status").verbose_name)][1] == "低保"
+    assert rows[str(Person._meta.get_field("phone").verbose_name)][1] == "13712345678"

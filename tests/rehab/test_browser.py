@@ -39,6 +39,7 @@ def test_survey_need_to_closed_fitting_changes_the_fitting_rate(
     expect(page.get_by_role("status")).to_contain_text("新登记需求：辅助器具（轮椅）")
     expect(page.get_by_test_id("survey-persons")).to_contain_text("入户")
     expect(fitting_rate(page, township)).to_have_text("0.0%")
+    page.get_by_test_id("current-user").click()
     page.get_by_role("button", name="退出").click()
 
     # The caseworker turns the need into a fitting: assessment, fitting, follow-up.

@@ -127,3 +127,31 @@ def test_dynamic_management(client, users, programs, make_holder, enroll, casewo
         reverse("subsidies:dynamic_management"), {"program": "nursing", "on": "2026-03-01"}
     ).content.decode()
     assert unenrolled.name in page and lapsed.name in page and "不再符合等级" in page
+
+
+def test_a_person_is_chosen_with_the_picker_within_the_users_scope(
+    client, programs, make_holder, liaison, other_village
+):
+    from tests.factories import PersonFactory
+
+    person = make_holder(grade=1)
+    stranger = PersonFactory(village=other_village, township=other_village.township, name=person.name)
+    client.force_login(liaison)
+    form = client.get(reverse("subsidies:application_create")).content.decode()
+    assert 'name="pick_q"' in form and reverse("cases:person_pick") in form
+    # Matches by name or by the last four digits, only in the liaison's township, ID numbers masked.
+    for query in (person.name, person.id_number[-4:]):
+        body = client.get(reverse("cases:person_pick"), {"pick_q": query}, HTTP_HX_REQUEST="true").content.decode()
+        assert f'data-pick-person="{person.pk}"' in body and f'data-pick-person="{stranger.pk}"' not in body
+        assert person.id_number not in body and person.id_number[-4:] in body
+    response = client.post(
+        reverse("subsidies:application_create"),
+        {"person": person.pk, "program": programs["nursing"].pk, "applied_on": "2026-01-15"},
+    )
+    assert response.status_code == 302 and Application.objects.get().person == person
+    # Another township's person cannot be slipped in by id.
+    response = client.post(
+        reverse("subsidies:application_create"),
+        {"person": stranger.pk, "program": programs["living"].pk, "applied_on": "2026-01-15"},
+    )
+    assert response.status_code == 200 and Application.objects.count() == 1

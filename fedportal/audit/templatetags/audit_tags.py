@@ -1,5 +1,8 @@
 from django import template
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,3 +36,55 @@ def audit_username(user_names: dict, user_id) -> str:
 def entries(mapping) -> list:
     """A dict's (key, value) pairs; `.items` in a template would first look up a field named "items"."""
     return list(mapping.items()) if isinstance(mapping, dict) else []
+
+
+def _field(model_label: str, name: str):
+    try:
+        model = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return None
+    for field in model._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return field
+    return None
+
+
+def _words(field, value, user_names: dict) -> str:
+    """One recorded value as a person reads it: a choice's label, a user's name, a yes/no, a local time."""
+    if value in (None, ""):
+        return "—"
+    if field is not None:
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if field.is_relation and field.related_model is get_user_model():
+            return user_names.get(value, f"#{value}")
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in "T ":
+        moment = parse_datetime(value)
+        if moment is not None and timezone.is_aware(moment):
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+@register.simple_tag
+def audit_changes(event, user_names: dict) -> list[tuple[str, str, str]]:
+    """The changed fields of an event in words: (the field's name as the form shows it, before, after)."""
+    rows = []
+    for name, change in (event.pgh_diff or {}).items():
+        field = _field(event.pgh_obj_model, name)
+        label = str(field.verbose_name) if field is not None else name
+        before, after = [*change, None, None][:2] if isinstance(change, list) else (None, change)
+        rows.append((label, _words(field, before, user_names), _words(field, after, user_names)))
+    return rows
+
+
+@register.simple_tag
+def audit_snapshot(event, user_names: dict, limit: int = 6) -> list[tuple[str, str]]:
+    """The first fields of an inserted or deleted row, in words."""
+    rows = []
+    for name, value in list((event.pgh_data or {}).items())[:limit]:
+        field = _field(event.pgh_obj_model, name)
+        label = str(field.verbose_name) if field is not None else name
+        rows.append((label, _words(field, value, user_names)))
+    return rows
