@@ -101,7 +101,7 @@ def person_search(persons, query: str):
             holders = hooks.certificate_queries().any(number__startswith=text).values("person_id")
             return persons.filter(Q(id_number=text[:18], pk__in=holders) | Q(household__in=households))
         return persons.filter(Q(id_number__contains=text) | Q(phone__startswith=text) | Q(household__in=households))
-    if any(character.isdigit() for character in text):  # a register number with letters (e.g. a prefix)
+    if text.isascii() and any(character.isdigit() for character in text):  # a register number with letters
         return persons.filter(household__in=households)
     return persons.filter(name__contains=query.strip())
 

@@ -48,6 +48,7 @@ def typed_values() -> list[str]:
             "accounts",
             "dashboards",
             "audit",
+            "community",
         }:
             continue
         fields = [

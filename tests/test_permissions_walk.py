@@ -31,6 +31,7 @@ OPEN_TO_ALL_SIGNED_IN = {
     "jobs:job_progress",
     "jobs:job_download",
     "jobs:job_retry",
+    "jobs:job_cancel",
 }
 
 

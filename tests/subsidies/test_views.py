@@ -154,4 +154,4 @@ def test_a_person_is_chosen_with_the_picker_within_the_users_scope(
         reverse("subsidies:application_create"),
         {"person": stranger.pk, "program": programs["living"].pk, "applied_on": "2026-01-15"},
     )
-    assert response.status_code == 200 and Application.objects.count() == 1
+    assert response.status_code == 404 and Application.objects.count() == 1

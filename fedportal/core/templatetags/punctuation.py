@@ -30,3 +30,8 @@ def semicolon() -> str:
 @register.simple_tag
 def listcomma() -> str:
     return pgettext("punctuation", "、")
+
+
+@register.simple_tag
+def comma() -> str:
+    return pgettext("punctuation", "，")
