@@ -31,7 +31,7 @@ from .services import (
     application_township_check,
     budget_set,
     parse_period,
-    payment_run_approve,
+    payment_run_approve_start,
     payment_run_create,
     payment_run_discard,
     payment_run_recompute,
@@ -242,9 +242,11 @@ def payment_run_action(request, run_id: int):
     if action == "approve" and run.created_by_id != request.user.pk:
         # Approval goes through the confirmation of its lines and total (the creator is refused here as before).
         return redirect("subsidies:payment_run_approve", run_id=run.pk)
-    service = {"approve": payment_run_approve, "recompute": payment_run_recompute, "discard": payment_run_discard}[
-        action
-    ]
+    service = {
+        "approve": payment_run_approve_start,
+        "recompute": payment_run_recompute,
+        "discard": payment_run_discard,
+    }[action]
     try:
         service(run=run, acting_user=request.user)
     except ValidationError as exc:

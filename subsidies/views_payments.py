@@ -16,13 +16,15 @@ from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
 from fedportal.jobs.models import Job
 from fedportal.jobs.progress import live_progress
+from fedportal.jobs.services import JobEnqueueError
 
 from . import selectors, selectors_payments
 from .exports import SHEET_JOB, payment_sheet_job_start, run_banks
 from .forms import AccountCorrectForm, ApproveConfirmForm, BankReturnForm, FailedPaymentFilterForm, ReviewFilterForm
 from .models import RunStatus
-from .services import payment_run_approve
+from .services import payment_run_approve_start
 from .services.bank_returns import bank_return_upload, payment_account_correct
+from .services.runs import approval_job_in_progress, approval_job_latest
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -87,11 +89,15 @@ def payment_run_detail(request, run_id: int):
                 "by_township": selectors_payments.run_township_summary(request.user, run),
             }
         )
+    approval_job = approval_job_latest(run) if run.status == RunStatus.DRAFT else None
+    approving = approval_job is not None and not approval_job.is_finished
+    context["approval_job"] = approval_job
     approvable = (
         run.status == RunStatus.DRAFT
         and has_perm(request.user, Perm.PAYMENT_RUN_APPROVE)
         and run.computed_at
         and not computing
+        and not approving
     )
     may_export = run.status == RunStatus.APPROVED and has_perm(request.user, Perm.PAYMENT_EXPORT)
     if may_export:
@@ -130,7 +136,7 @@ def payment_run_approve_confirm(request, run_id: int):
     form = ApproveConfirmForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            payment_run_approve(
+            payment_run_approve_start(
                 run=run,
                 acting_user=request.user,
                 expected_lines=form.cleaned_data["expected_lines"],
@@ -138,10 +144,12 @@ def payment_run_approve_confirm(request, run_id: int):
             )
         except ValidationError as exc:
             _errors(request, exc)
+        except JobEnqueueError as exc:
+            messages.error(request, str(exc))
         else:
-            messages.success(request, _("批次已审批，已锁定。"))
+            messages.success(request, _("审批已开始：发放明细正在锁定，完成后本页自动刷新。"))
             return redirect("subsidies:payment_run_detail", run_id=run.pk)
-    computing = run.job is not None and not run.job.is_finished
+    computing = (run.job is not None and not run.job.is_finished) or approval_job_in_progress(run) is not None
     return render(
         request,
         "subsidies/payment_run_approve.html",

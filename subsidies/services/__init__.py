@@ -4,6 +4,7 @@ from .enrollments import enrollment_bulk_upsert, enrollment_set_status
 from .runs import (
     parse_period,
     payment_run_approve,
+    payment_run_approve_start,
     payment_run_compute,
     payment_run_create,
     payment_run_discard,
@@ -15,6 +16,7 @@ __all__ = [
     "enrollment_set_status",
     "parse_period",
     "payment_run_approve",
+    "payment_run_approve_start",
     "payment_run_compute",
     "payment_run_create",
     "payment_run_discard",

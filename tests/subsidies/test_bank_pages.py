@@ -76,8 +76,35 @@ def test_approval_asks_for_confirmation_with_lines_and_total(
     run.refresh_from_db()
     assert run.status == RunStatus.DRAFT
     client.post(url, {"expected_lines": run.lines_count, "expected_total": str(run.total), "confirm": "on"})
+    # The approval is a job (freezing a county's lines takes too long for a request): the run page shows it.
     run.refresh_from_db()
-    assert run.status == RunStatus.APPROVED
+    assert run.status == RunStatus.DRAFT
+    job = Job.objects.get(kind="subsidies.payment_run_approve", params__run_id=run.pk)
+    detail = client.get(reverse("subsidies:payment_run_detail", args=[run.pk])).content.decode()
+    assert "审批并锁定" not in detail and f'id="job-progress-{job.pk}"' in detail
+    # A second approval while the first is queued is refused.
+    again = client.post(url, {"expected_lines": run.lines_count, "expected_total": str(run.total), "confirm": "on"})
+    assert Job.objects.filter(kind="subsidies.payment_run_approve").count() == 1 and again.status_code == 200
+    assert job_execute(job.pk).status == "succeeded"
+    run.refresh_from_db()
+    assert run.status == RunStatus.APPROVED and run.approved_by == finance2
+
+
+def test_an_approval_job_refused_under_the_lock_leaves_the_draft(client, persons, compute, finance2):
+    run = compute("nursing", date(2026, 1, 1))
+    client.force_login(finance2)
+    url = reverse("subsidies:payment_run_approve", args=[run.pk])
+    client.post(url, {"expected_lines": run.lines_count, "expected_total": str(run.total), "confirm": "on"})
+    job = Job.objects.get(kind="subsidies.payment_run_approve", params__run_id=run.pk)
+    compute("nursing", date(2026, 1, 1))  # recomputed after the approval was asked for, before the job ran
+    run.refresh_from_db()
+    if run.lines_count == job.params["expected_lines"]:
+        run.total += 1  # the same lines: change the figure the approver confirmed instead
+        run.save(update_fields=["total"])
+    finished = job_execute(job.pk)
+    assert finished.status == "failed" and "重新计算" in finished.error
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT and run.approved_by is None
 
 
 def test_sheets_and_pdfs_are_jobs_named_after_what_they_hold(client, persons, compute, finance, township):

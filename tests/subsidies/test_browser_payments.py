@@ -89,7 +89,9 @@ def test_finance_creates_reviews_and_a_colleague_approves_and_exports(
     assert page.get_by_test_id("approve-total").inner_text().strip() == "180.00"
     page.get_by_label("我已核对发放笔数和金额，确认审批并锁定本批次").check()
     page.get_by_role("button", name="确认审批").click()
-    page.get_by_role("status").filter(has_text="批次已审批，已锁定。").wait_for()
+    # Approval freezes the lines as a job; the page follows its progress and reloads when it is done.
+    page.get_by_role("status").filter(has_text="审批已开始").wait_for()
+    page.get_by_role("button", name="导出发放表 XLSX").wait_for(timeout=60000)
     run.refresh_from_db()
     assert run.status == RunStatus.APPROVED and run.approved_by == finance_b
 
@@ -133,7 +135,9 @@ def test_a_failed_payment_is_paid_again_after_its_account_is_corrected(
     page.get_by_role("link", name="审批并锁定").click()
     page.get_by_label("我已核对发放笔数和金额，确认审批并锁定本批次").check()
     page.get_by_role("button", name="确认审批").click()
-    page.get_by_role("status").filter(has_text="批次已审批，已锁定。").wait_for()
+    # Approval freezes the lines as a job; the page follows its progress and reloads when it is done.
+    page.get_by_role("status").filter(has_text="审批已开始").wait_for()
+    page.get_by_role("button", name="导出发放表 XLSX").wait_for(timeout=60000)
 
     page.get_by_role("button", name="导出发放表 XLSX").click()
     page.locator("#exports .job-progress[data-status=succeeded]").wait_for(timeout=60000)
