@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fedportal.jobs.models import JobStatus
+from fedportal.jobs.models import Job, JobStatus
 from fedportal.jobs.services import JobError, job_create
 
 from ..models import (
@@ -455,8 +455,6 @@ def payment_run_approve_start(
 
 def approval_job_in_progress(run: PaymentRun):
     """The run's approval job that has not finished, if any."""
-    from fedportal.jobs.models import Job
-
     return (
         Job.objects.filter(kind=APPROVE_JOB, params__run_id=run.pk, status__in=[JobStatus.PENDING, JobStatus.RUNNING])
         .order_by("-created_at")
@@ -466,8 +464,6 @@ def approval_job_in_progress(run: PaymentRun):
 
 def approval_job_latest(run: PaymentRun):
     """The run's most recent approval job (its progress, or why it failed), if any."""
-    from fedportal.jobs.models import Job
-
     return Job.objects.filter(kind=APPROVE_JOB, params__run_id=run.pk).order_by("-created_at").first()
 
 
