@@ -509,11 +509,14 @@ def failed_payments_section(data: dict, *, scope: int | None, rights: LinkRights
 
 
 def localized(value):
-    """The cached figures are the same for every language; the names of their vocabulary (programs, categories,
-    device types…) are put into the reader's language here, through the catalog. Names typed by people (townships)
+    """The cached figures are the same for every language (computed in Chinese, see selectors); the names and labels
+    of their vocabulary (programs, categories, grades, device types…) are put into the reader's language here,
+    through the catalog. Names typed by people (townships)
     are not in the catalog and stay as they are."""
     if isinstance(value, dict):
-        return {k: (_(v) if k == "name" and isinstance(v, str) and v else localized(v)) for k, v in value.items()}
+        return {
+            k: (_(v) if k in ("name", "label") and isinstance(v, str) and v else localized(v)) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [localized(v) for v in value]
     return value

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Township
 from cases.selectors import person_list_for_user, township_list_for_user
@@ -48,6 +49,13 @@ def _cache_key(township_id: int | None, today: date) -> str:
 
 @replica_reads()
 def dashboard_figures_compute(*, township_id: int | None, today: date) -> dict:
+    """Computed in the site's language (Chinese), whoever asks first: the cache is shared by every reader, and
+    sections.localized() translates the vocabulary for each one."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _figures(township_id=township_id, today=today)
+
+
+def _figures(*, township_id: int | None, today: date) -> dict:
     months = stats.last_months(today, 12)
     return {
         "computed_at": timezone.now(),
@@ -82,7 +90,7 @@ def dashboard_gaps(*, township_id: int | None, today: date | None = None, refres
     key = _cache_key(township_id, today) + ":gaps"
     gaps = None if refresh else cache_get(key)
     if gaps is None:
-        with replica_reads():
+        with replica_reads(), translation.override(settings.LANGUAGE_CODE):
             gaps = {"computed_at": timezone.now(), **stats.enrollment_gaps(on=today, township_id=township_id)}
         cache_set(key, gaps, CACHE_SECONDS)
     return gaps

@@ -149,3 +149,19 @@ def test_the_dashboard_counts_equal_the_dynamic_management_lists_per_program_and
             )
             compared += 1
     assert compared >= 4
+
+
+def test_the_cached_figures_are_in_one_language_and_each_reader_sees_their_own(dash_world):
+    """Whoever computes the figures first, the cache holds the Chinese vocabulary; every reader gets it in theirs."""
+    from django.utils import translation
+
+    from dashboards.sections import localized
+    from dashboards.selectors import dashboard_figures
+
+    with translation.override("en"):
+        figures = dashboard_figures(township_id=None, today=dash_world.today, refresh=True)
+        english = [c["label"] for c in localized(figures)["certified"]["categories"]]
+    assert "视力" in [c["label"] for c in figures["certified"]["categories"]]
+    assert "视力" not in english and all(label.isascii() for label in english)
+    with translation.override("zh-hans"):
+        assert "视力" in [c["label"] for c in localized(figures)["certified"]["categories"]]
