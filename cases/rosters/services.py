@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from cases import hooks
 from cases.models import RosterImport, RosterKind, RosterStatus, Township
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import Perm, authorize, has_perm, township_scope
 from fedportal.core.clock import local_today
 from fedportal.core.workbooks import WorkbookRejected, inspect_workbook
 from fedportal.jobs.services import job_create
@@ -89,6 +89,7 @@ def roster_check(
 
 def roster_apply(*, report: RosterReport, acting_user, source: str, today: date | None = None) -> dict:
     """Write a valid report's plan in one transaction; nothing at all when any row is invalid."""
+    authorize(acting_user, Perm.ROSTER_ENROLLMENTS if report.kind == RosterKind.ENROLLMENTS else Perm.ROSTER_UPLOAD)
     if not report.is_valid:
         raise RosterNotValid(report)
     today = today or local_today()
