@@ -18,6 +18,7 @@ from cases.selectors import person_list_for_user, township_list_for_user
 from certificates.models import Certificate
 from fedportal.accounts.permissions import Perm, has_perm, scope_q
 from fedportal.core.clock import local_today
+from fedportal.core.sensitive import MaskedPerson
 
 from .models import (
     ChildRescue,
@@ -103,7 +104,9 @@ def _get(queryset, pk):
 def rehab_person_get_for_user(user, person_id: int):
     if not has_perm(user, Perm.REHAB_VIEW):
         raise Http404
-    return _get(person_list_for_user(user).select_related("township", "village", "household"), person_id)
+    person = _get(person_list_for_user(user).select_related("township", "village", "household"), person_id)
+    person.masked = MaskedPerson(user, person)  # masked for this user (fedportal/core/sensitive.py)
+    return person
 
 
 def need_list_for_user(user):

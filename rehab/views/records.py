@@ -62,7 +62,7 @@ def person_rehab(request, person_id):
         "rehab/person_rehab.html",
         {
             "person": person,
-            "masked_id": mask_for(request.user, person.id_number),
+            "masked_id": person.masked.id_number,
             "needs": need_list_for_user(user).filter(person=person),
             "fittings": fitting_list_for_user(user).filter(person=person),
             "plans": plan_list_for_user(user).filter(person=person),
