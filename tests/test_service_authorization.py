@@ -36,6 +36,7 @@ MODULES = sorted(
         ROOT / "community" / "services.py",
         ROOT / "cases" / "rosters" / "services.py",
         ROOT / "cases" / "comparison" / "services.py",
+        ROOT / "dashboards" / "services.py",
     ]
     if path.name != "__init__.py" and not path.name.startswith("_")
 )
@@ -67,6 +68,7 @@ SERVICES: dict[str, Perm | tuple[Perm, ...]] = {
     "cases.comparison.services.comparison_apply_start": P.COMPARISON_APPLY,
     "cases.comparison.services.finding_deselect": P.COMPARISON_APPLY,
     "cases.comparison.services.finding_reselect": P.COMPARISON_APPLY,
+    "dashboards.services.report_request": P.REPORT_GENERATE,
     # certificates
     "certificates.services.assessments.assessment_record": P.CERTIFICATE_EDIT,
     "certificates.services.assessments.assessment_review": P.CERTIFICATE_REVIEW,
@@ -146,6 +148,8 @@ SERVICES: dict[str, Perm | tuple[Perm, ...]] = {
 # Public functions that are not services: they take no acting user and write nothing of their own, or they are the
 # body of a job whose start was authorized (the job row carries the user).
 NOT_SERVICES = {
+    "dashboards.services.previous_month": "a date helper",
+    "dashboards.services.report_title": "a title in words",
     "cases.rosters.services.column_order": "a constant",
     "cases.rosters.services.upload_township_for": "a check used by roster_upload and the command",
     "cases.rosters.services.check_kind_allowed": "a check used by roster_upload and the command",
