@@ -4,7 +4,7 @@ control, a number masked for the current user, and the birth date or the age. Te
 from django import template
 from django.urls import reverse
 
-from fedportal.core.sensitive import CERTIFICATE, ID_NUMBER, PERSON_FIELDS, birth_for, mask, sensitive_for
+from fedportal.core.sensitive import CERTIFICATE, ID_NUMBER, PERSON_FIELDS, birth_for, sensitive_for
 
 register = template.Library()
 
@@ -12,12 +12,6 @@ register = template.Library()
 def _user(context):
     request = context.get("request")
     return getattr(request, "user", None)
-
-
-@register.filter
-def masked_id(value):
-    """Without a user: the strict mask (last four digits), safe for anyone."""
-    return mask(value or "", ID_NUMBER)
 
 
 @register.simple_tag(takes_context=True)
