@@ -20,8 +20,9 @@ from openpyxl.cell import WriteOnlyCell
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.sensitive import ACCOUNT, ID_NUMBER, PHONE
+from fedportal.core.sensitive import mask as mask_value
 from fedportal.core.spreadsheets import is_formula_like, write_header
-from fedportal.idnumber import mask_account, mask_id_number, mask_phone
 from fedportal.jobs.services import job_create
 
 from . import hooks
@@ -125,13 +126,15 @@ def person_export_rows(persons, *, reveal: bool):
             name,
             str(labels["sex"].get(sex, "")),
             birth,
-            mask(id_number) if mask else mask_id_number(id_number),
-            mask(phone) if mask else mask_phone(phone),
+            mask(id_number) if mask else mask_value(id_number, ID_NUMBER, strict=False),
+            mask(phone) if mask else mask_value(phone, PHONE, strict=False),
             township,
             village,
             register or "",
             str(labels["relation"].get(relation, "")),
-            (mask(number) if mask else mask_id_number(number)) if number else "",
+            (mask(number) if mask else mask_value(number[:18], ID_NUMBER, strict=False) + number[18:])
+            if number
+            else "",
             str(labels["category"].get(category, "")),
             str(labels["grade"].get(grade, "")),
             str(labels["generation"].get(generation, "")),
@@ -139,7 +142,7 @@ def person_export_rows(persons, *, reveal: bool):
             expiry,
             str(labels["poverty"].get(poverty, "")),
             _("是") if multi else _("否"),
-            mask(account) if mask else mask_account(account),
+            mask(account) if mask else mask_value(account, ACCOUNT, strict=False),
             bank,
             state,
         ]

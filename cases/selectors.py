@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Q, When
 from django.http import Http404
 
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import Perm, has_perm, in_scope, scope_q
 from fedportal.core.clock import local_today
+from fedportal.core.sensitive import MaskedPerson
 from fedportal.idnumber import normalize_id_number
 
 from . import hooks
@@ -17,24 +18,18 @@ from .models import Household, Person, Township, Village
 
 
 def township_list_for_user(user):
-    scope = township_scope(user)
-    townships = Township.objects.all()
-    return townships if scope is None else townships.filter(pk=scope)
+    return Township.objects.filter(scope_q(user, path=""))
 
 
 def village_list_for_user(user):
-    scope = township_scope(user)
-    villages = Village.objects.select_related("township")
-    return villages if scope is None else villages.filter(township_id=scope)
+    return Village.objects.select_related("township").filter(scope_q(user))
 
 
 def person_list_for_user(user):
     """All persons the user may see: nothing without PERSON_VIEW, one township for a liaison."""
     if not has_perm(user, Perm.PERSON_VIEW):
         return Person.objects.none()
-    scope = township_scope(user)
-    persons = Person.objects.all()
-    return persons if scope is None else persons.filter(township_id=scope)
+    return Person.objects.filter(scope_q(user))
 
 
 def person_get_for_user(user, person_id: int) -> Person:
@@ -42,15 +37,14 @@ def person_get_for_user(user, person_id: int) -> Person:
     person = person_list_for_user(user).select_related("township", "village", "household").filter(pk=person_id).first()
     if person is None:
         raise Http404
+    person.masked = MaskedPerson(user, person)  # what templates show: masked for this user (fedportal/core/sensitive)
     return person
 
 
 def household_list_for_user(user):
     if not has_perm(user, Perm.PERSON_VIEW):
         return Household.objects.none()
-    scope = township_scope(user)
-    households = Household.objects.all()
-    return households if scope is None else households.filter(township_id=scope)
+    return Household.objects.filter(scope_q(user))
 
 
 def household_get_for_user(user, household_id: int) -> Household:
@@ -62,8 +56,7 @@ def household_get_for_user(user, household_id: int) -> Household:
 
 def person_in_scope(user, person: Person) -> bool:
     """Whether `person` lies in the user's township scope (always true for county-wide users)."""
-    scope = township_scope(user)
-    return scope is None or person.township_id == scope
+    return in_scope(user, person)
 
 
 def ensure_person_in_scope(user, person: Person) -> None:

@@ -13,6 +13,7 @@ from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_today
 from fedportal.core.forms import apply_errors
 from fedportal.core.pagination import CachedCountPaginator
+from fedportal.core.sensitive import mask_persons
 
 from . import hooks, services
 from .exports import person_export_filters, person_export_start
@@ -45,7 +46,6 @@ from .selectors import (
     person_timeline,
     user_may_edit_person,
 )
-from .templatetags.registry import SOURCE_FIELDS
 
 PAGE_SIZE = 25
 REVEAL_FIELDS = {
@@ -201,7 +201,7 @@ def person_reveal(request, pk: int, field: str):
     person = person_get_for_user(request.user, pk)  # scope first: another township's person is 404, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    value = getattr(person, SOURCE_FIELDS[field]) or ""
+    value = getattr(person.masked, field).reveal_value()
     sensitive_access_record(user=request.user, person=person, field=REVEAL_FIELDS[field], detail=field, request=request)
     return render(request, "cases/_revealed.html", {"value": value, "field": field})
 
@@ -322,12 +322,13 @@ def person_note_add(request, pk: int):
 @require_perm(Perm.PERSON_VIEW)
 def person_pdf(request, pk: int):
     person = person_get_for_user(request.user, pk)
-    reveal = has_perm(request.user, Perm.PERSON_REVEAL)
+    # Masked unless asked for (?reveal=1) by someone who may reveal; that print is logged.
+    reveal = request.GET.get("reveal") == "1" and has_perm(request.user, Perm.PERSON_REVEAL)
     if reveal:
         sensitive_access_record(
             user=request.user, person=person, field=SensitiveField.EXPORT, detail="人员信息表 PDF", request=request
         )
-    pdf = person_summary_pdf(person=person, reveal=reveal, request=request)
+    pdf = person_summary_pdf(person=person, user=request.user, reveal=reveal, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="person-{person.pk}.pdf"'
     return response
@@ -397,15 +398,13 @@ PICK_LIMIT = 10
 def person_pick(request):
     """The person picker's matches (an htmx fragment): a name, or any four or more digits of an ID, phone, register
     or certificate number, within the user's scope, ID numbers masked."""
-    from .templatetags.registry import MASKS
-
     query = request.GET.get("pick_q", "").strip()
     matches = []
     if query:
         persons = person_search(person_list_for_user(request.user), query).select_related("township", "village")
         matches = [
-            {"person": person, "masked_id": MASKS["id_number"](person.id_number)}
-            for person in persons.order_by("name", "pk")[: PICK_LIMIT + 1]
+            {"person": person, "masked_id": person.masked.id_number}
+            for person in mask_persons(request.user, persons.order_by("name", "pk")[: PICK_LIMIT + 1])
         ]
     return render(
         request,

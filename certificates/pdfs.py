@@ -1,12 +1,14 @@
 """残疾人证申请审批表: the application and approval form of one assessment."""
 
 from fedportal.core.clock import local_now
+from fedportal.core.sensitive import CERTIFICATE, MaskedPerson, sensitive_for
 from fedportal.pdf import render_pdf_template
 
 from .models import Category, CertificateLifecycleEvent, Grade
 
 
-def application_form_pdf(*, assessment, reveal: bool, request=None) -> bytes:
+def application_form_pdf(*, assessment, user, reveal: bool, request=None) -> bytes:
+    """Masked for `user`; full numbers only when they may reveal and asked to (`reveal`, logged by the caller)."""
     certificate = assessment.certificates.order_by("issue_date").first()
     event = (
         CertificateLifecycleEvent.objects.filter(assessment=assessment)
@@ -19,7 +21,10 @@ def application_form_pdf(*, assessment, reveal: bool, request=None) -> bytes:
         "person": assessment.person,
         "certificate": certificate,
         "event": event,
-        "reveal": reveal,
+        "masked": MaskedPerson(user, assessment.person, reveal=reveal),
+        "certificate_number": sensitive_for(
+            user, certificate.number if certificate else "", CERTIFICATE, reveal=reveal
+        ),
         "components": [
             {"category": Category(c["category"]).label, "grade": Grade(c["grade"]).label} for c in assessment.components
         ],

@@ -5,7 +5,7 @@ from fedportal.core.clock import local_today
 
 from .households import household_refresh_multi_flags
 from .models import Certificate, CertificateStatus, EndReason
-from .services import certificate_cancel, certificate_transfer_out
+from .services.lifecycle import certificate_cancel_on_death, certificate_transfer_out_on_move
 
 
 @hooks.person_died.register
@@ -13,7 +13,7 @@ def cancel_on_death(*, person, acting_user, comment: str = "") -> None:
     """A recorded death cancels the active card period (reason 死亡)."""
     active = Certificate.objects.filter(person=person, status=CertificateStatus.ACTIVE).first()
     if active is not None:
-        certificate_cancel(
+        certificate_cancel_on_death(
             certificate=active,
             reason=EndReason.DEATH,
             event_date=local_today(),
@@ -27,7 +27,7 @@ def transfer_out_on_move(*, person, moved_out_date, destination: str = "", actin
     """户籍 moved out of the county: the active card period is transferred out with the person."""
     active = Certificate.objects.filter(person=person, status=CertificateStatus.ACTIVE).first()
     if active is not None:
-        certificate_transfer_out(
+        certificate_transfer_out_on_move(
             certificate=active, event_date=moved_out_date, destination=destination, acting_user=acting_user
         )
 

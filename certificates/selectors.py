@@ -5,7 +5,7 @@ from datetime import date
 from django.db.models import Q
 from django.http import Http404
 
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import Perm, has_perm, scope_q
 from fedportal.core.clock import local_today
 
 from .models import Assessment, Certificate, CertificateLifecycleEvent, Generation
@@ -26,8 +26,7 @@ def _scoped(queryset, user, person_path: str = "person"):
     township_id instead of `person__in (subquery)` keeps county-wide counts over 200,000 rows cheap."""
     if not has_perm(user, Perm.PERSON_VIEW):
         return queryset.none()
-    scope = township_scope(user)
-    return queryset if scope is None else queryset.filter(**{f"{person_path}__township_id": scope})
+    return queryset.filter(scope_q(user, f"{person_path}__township"))
 
 
 def certificate_list_for_user(user):

@@ -283,7 +283,8 @@ def certificate_cancel(request, pk: int):
 @require_perm(Perm.PERSON_VIEW)
 def application_form_pdf(request, pk: int):
     assessment = assessment_get_for_user(request.user, pk)
-    reveal = has_perm(request.user, Perm.PERSON_REVEAL)
+    # Masked unless asked for (?reveal=1) by someone who may reveal; that print is logged.
+    reveal = request.GET.get("reveal") == "1" and has_perm(request.user, Perm.PERSON_REVEAL)
     if reveal:
         sensitive_access_record(
             user=request.user,
@@ -292,7 +293,7 @@ def application_form_pdf(request, pk: int):
             detail="残疾人证申请审批表 PDF",
             request=request,
         )
-    pdf = render_application_form(assessment=assessment, reveal=reveal, request=request)
+    pdf = render_application_form(assessment=assessment, user=request.user, reveal=reveal, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="application-{assessment.pk}.pdf"'
     return response

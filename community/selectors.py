@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import Perm, has_perm, scope_q, township_scope
 
 from .models import (
     CaseKind,
@@ -38,23 +38,16 @@ ZERO = Decimal("0.00")
 def _person_records(model, user, *, person_path: str = "person"):
     if not has_perm(user, Perm.COMMUNITY_VIEW):
         return model.objects.none()
-    scope = township_scope(user)
-    records = model.objects.select_related(f"{person_path}__township")
-    return records if scope is None else records.filter(**{f"{person_path}__township_id": scope})
+    return model.objects.select_related(f"{person_path}__township").filter(scope_q(user, f"{person_path}__township"))
 
 
 def _events(model, user, *, county_wide: bool = True):
     if not has_perm(user, Perm.COMMUNITY_VIEW):
         return model.objects.none()
-    scope = township_scope(user)
     events = model.objects.select_related("township")
-    if scope is None:
+    if township_scope(user) is None:
         return events
-    return (
-        events.filter(Q(township_id=scope) | Q(township__isnull=True))
-        if county_wide
-        else events.filter(township_id=scope)
-    )
+    return events.filter(scope_q(user) | Q(township__isnull=True)) if county_wide else events.filter(scope_q(user))
 
 
 def _get(queryset, pk: int):

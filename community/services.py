@@ -1,15 +1,14 @@
-"""Writes of the community services. Every service authorizes its caller first (capability, then township scope),
-runs in one transaction and is audited by the models' triggers."""
+"""Writes of the community services. Every service authorizes its caller first (`authorize`: capability, then
+township scope), runs in one transaction and is audited by the models' triggers."""
 
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cases.selectors import ensure_person_in_scope
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
 from fedportal.core.clock import local_today
 
 from .models import (
@@ -30,17 +29,6 @@ from .models import (
 )
 
 
-def _authorize(acting_user, *, person=None, township_id=None, county_wide_allowed: bool = False) -> None:
-    """COMMUNITY_EDIT, and a township user writes only for their township (never for the whole county)."""
-    if not has_perm(acting_user, Perm.COMMUNITY_EDIT):
-        raise PermissionDenied
-    if person is not None:
-        ensure_person_in_scope(acting_user, person)
-    scope = township_scope(acting_user)
-    if scope is not None and not county_wide_allowed and person is None and township_id != scope:
-        raise PermissionDenied
-
-
 def _not_in_future(field: str, day: date) -> None:
     if day > local_today():
         raise ValidationError({field: _("日期不能晚于今天。")})
@@ -51,13 +39,6 @@ def _alive_on(person, field: str, day: date) -> None:
         raise ValidationError(
             {field: _("%(name)s已于%(date)s死亡。") % {"name": person.name, "date": f"{person.death_date:%Y-%m-%d}"}}
         )
-
-
-def _event_in_scope(acting_user, event) -> None:
-    """An event of another township is not there for a township user (county-wide events are)."""
-    scope = township_scope(acting_user)
-    if scope is not None and event.township_id not in (None, scope):
-        raise PermissionDenied
 
 
 def _save(instance, acting_user):
@@ -82,7 +63,7 @@ def training_session_create(
     hours: int = 0,
     acting_user,
 ) -> TrainingSession:
-    _authorize(acting_user, township_id=township.pk if township else None)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, township or COUNTY_WIDE)
     if end_date < start_date:
         raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
     return _save(
@@ -101,8 +82,8 @@ def training_session_create(
 
 @transaction.atomic
 def training_attendance_add(*, session: TrainingSession, person, completed: bool = True, acting_user):
-    _authorize(acting_user, person=person)
-    _event_in_scope(acting_user, session)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, session, county_wide_ok=True)
     _alive_on(person, "person", session.start_date)
     if TrainingAttendance.objects.filter(session=session, person=person).exists():
         raise ValidationError({"person": _("%(name)s已在本期学员名单中。") % {"name": person.name}})
@@ -111,8 +92,8 @@ def training_attendance_add(*, session: TrainingSession, person, completed: bool
 
 @transaction.atomic
 def training_attendance_remove(*, attendance: TrainingAttendance, acting_user) -> None:
-    _authorize(acting_user, person=attendance.person)
-    _event_in_scope(acting_user, attendance.session)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, attendance.person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, attendance.session, county_wide_ok=True)
     attendance.delete()
 
 
@@ -128,7 +109,7 @@ def job_fair_create(
     visitors: int = 0,
     acting_user,
 ) -> JobFair:
-    _authorize(acting_user, township_id=township.pk if township else None)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, township or COUNTY_WIDE)
     return _save(
         JobFair(
             title=title,
@@ -147,11 +128,11 @@ def job_fair_create(
 def job_referral_create(
     *, person, employer: str, position: str = "", referred_on: date, job_fair: JobFair | None = None, acting_user
 ) -> JobReferral:
-    _authorize(acting_user, person=person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, person)
     _not_in_future("referred_on", referred_on)
     _alive_on(person, "referred_on", referred_on)
     if job_fair is not None:
-        _event_in_scope(acting_user, job_fair)
+        authorize(acting_user, Perm.COMMUNITY_EDIT, job_fair, county_wide_ok=True)
         if referred_on < job_fair.held_on:
             raise ValidationError({"referred_on": _("推荐日期不能早于招聘会举办日期。")})
     return _save(
@@ -162,7 +143,7 @@ def job_referral_create(
 
 @transaction.atomic
 def job_referral_place(*, referral: JobReferral, placed_on: date, acting_user) -> JobReferral:
-    _authorize(acting_user, person=referral.person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, referral.person)
     referral = JobReferral.objects.select_for_update().get(pk=referral.pk)
     if referral.placed_on is not None:
         raise ValidationError(_("该推荐已登记就业。"))
@@ -177,14 +158,14 @@ def job_referral_place(*, referral: JobReferral, placed_on: date, acting_user) -
 
 @transaction.atomic
 def workshop_create(*, name: str, township, address: str = "", opened_on: date, acting_user) -> ShelteredWorkshop:
-    _authorize(acting_user, township_id=township.pk)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, township)
     return _save(ShelteredWorkshop(name=name, township=township, address=address, opened_on=opened_on), acting_user)
 
 
 @transaction.atomic
 def workshop_worker_add(*, workshop: ShelteredWorkshop, person, start_date: date, acting_user) -> WorkshopWorker:
-    _authorize(acting_user, person=person)
-    _event_in_scope(acting_user, workshop)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, workshop, county_wide_ok=True)
     _not_in_future("start_date", start_date)
     _alive_on(person, "start_date", start_date)
     if start_date < workshop.opened_on or (workshop.closed_on and start_date > workshop.closed_on):
@@ -200,7 +181,7 @@ def workshop_worker_add(*, workshop: ShelteredWorkshop, person, start_date: date
 
 @transaction.atomic
 def workshop_worker_leave(*, worker: WorkshopWorker, end_date: date, acting_user) -> WorkshopWorker:
-    _authorize(acting_user, person=worker.person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, worker.person)
     worker = WorkshopWorker.objects.select_for_update().get(pk=worker.pk)
     if worker.end_date is not None:
         raise ValidationError(_("该人员已离职。"))
@@ -227,7 +208,7 @@ def relief_visit_create(
     note: str = "",
     acting_user,
 ) -> ReliefVisit:
-    _authorize(acting_user, person=person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, person)
     _not_in_future("visited_on", visited_on)
     _alive_on(person, "visited_on", visited_on)
     if cash < 0 or goods_value < 0:
@@ -256,14 +237,14 @@ def relief_visit_create(
 
 @transaction.atomic
 def legal_case_open(*, person, kind: str, opened_on: date, subject: str, acting_user) -> LegalCase:
-    _authorize(acting_user, person=person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, person)
     _not_in_future("opened_on", opened_on)
     return _save(LegalCase(person=person, kind=kind, opened_on=opened_on, subject=subject), acting_user)
 
 
 @transaction.atomic
 def legal_case_close(*, case: LegalCase, closed_on: date, outcome: str, acting_user) -> LegalCase:
-    _authorize(acting_user, person=case.person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, case.person)
     case = LegalCase.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("该案件已办结。"))
@@ -284,7 +265,7 @@ def legal_case_close(*, case: LegalCase, closed_on: date, outcome: str, acting_u
 def culture_event_create(
     *, title: str, kind: str, township, held_on: date, place: str = "", other_participants: int = 0, acting_user
 ) -> CultureEvent:
-    _authorize(acting_user, township_id=township.pk if township else None)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, township or COUNTY_WIDE)
     return _save(
         CultureEvent(
             title=title,
@@ -300,8 +281,8 @@ def culture_event_create(
 
 @transaction.atomic
 def event_participant_add(*, event: CultureEvent, person, acting_user) -> EventParticipation:
-    _authorize(acting_user, person=person)
-    _event_in_scope(acting_user, event)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, person)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, event, county_wide_ok=True)
     _alive_on(person, "person", event.held_on)
     if EventParticipation.objects.filter(event=event, person=person).exists():
         raise ValidationError({"person": _("%(name)s已在参与者名单中。") % {"name": person.name}})
@@ -316,7 +297,7 @@ def screening_tally_record(
     *, township, month: date, first_screens: int, rescreens: int, diagnoses: int, referrals: int, acting_user
 ) -> ScreeningTally:
     """Record (or correct) one township's screening figures for a month."""
-    _authorize(acting_user, township_id=township.pk)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, township)
     month = month.replace(day=1)
     if month > local_today():
         raise ValidationError({"month": _("不能登记未来月份的筛查数据。")})
@@ -339,7 +320,7 @@ def screening_tally_record(
 def suspected_report_create(
     *, name: str, township, reported_on: date, source: str, suspected_category: int, acting_user
 ) -> SuspectedReport:
-    _authorize(acting_user, township_id=township.pk)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, township)
     _not_in_future("reported_on", reported_on)
     return _save(
         SuspectedReport(
@@ -358,7 +339,7 @@ def suspected_report_resolve(
     *, report: SuspectedReport, status: str, resolved_on: date, person=None, acting_user
 ) -> SuspectedReport:
     """Close a report: referred to an assessment (the registered person is named) or found not disabled."""
-    _authorize(acting_user, township_id=report.township_id)
+    authorize(acting_user, Perm.COMMUNITY_EDIT, report.township_id or COUNTY_WIDE)
     report = SuspectedReport.objects.select_for_update().get(pk=report.pk)
     if report.status != SuspectedStatus.PENDING:
         raise ValidationError(_("该报告已处理。"))
@@ -370,7 +351,7 @@ def suspected_report_resolve(
     if status == SuspectedStatus.REFERRED:
         if person is None:
             raise ValidationError({"person": _("引导评残时请先登记该人员，并在此选择。")})
-        ensure_person_in_scope(acting_user, person)
+        authorize(acting_user, Perm.COMMUNITY_EDIT, person)
     else:
         person = None
     report.status, report.resolved_on, report.person = status, resolved_on, person

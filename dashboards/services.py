@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Township
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import Perm, authorize, township_scope
 from fedportal.core.clock import local_today
 from fedportal.jobs.services import job_create
 
@@ -70,8 +70,7 @@ def report_request(
     """Record a report request and start its job (enqueued when the transaction commits).
 
     A township-scoped user always gets their own township's report, whatever township was asked for."""
-    if not has_perm(acting_user, Perm.REPORT_GENERATE):
-        raise ValidationError(_("您没有生成报表的权限。"))
+    authorize(acting_user, Perm.REPORT_GENERATE, township)
     scope = township_scope(acting_user)
     if scope is not None:
         township = Township.objects.filter(pk=scope).first()

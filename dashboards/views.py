@@ -17,8 +17,8 @@ from cases.selectors import township_list_for_user
 from certificates.models import EventKind
 from fedportal.accounts.permissions import Perm, require_perm, township_scope
 from fedportal.core.forms import apply_errors
+from fedportal.core.sensitive import CERTIFICATE, mask_for
 from fedportal.dbrouting import replica_reads
-from fedportal.idnumber import mask_id_number
 
 from . import selectors
 from .forms import ReportRequestForm
@@ -116,7 +116,7 @@ def certificate_event_list(request):
     rows = [
         {
             "event": e,
-            "masked_number": mask_id_number(e.certificate.number[:18]) + e.certificate.number[18:],
+            "masked_number": mask_for(request.user, e.certificate.number, CERTIFICATE),
         }
         for e in page.object_list
     ]

@@ -127,22 +127,3 @@ def parse_id_number(raw) -> IdInfo:
             code="id_check_character",
         )
     return IdInfo(number=text, birth_date=birth, sex="M" if int(text[16]) % 2 else "F")
-
-
-def mask_id_number(number: str) -> str:
-    """3601**********0013: enough to tell people apart, not enough to misuse."""
-    if not number or len(number) < 8:
-        return "*" * len(number or "")
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    if not phone or len(phone) < 7:
-        return "*" * len(phone or "")
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
-def mask_account(account: str) -> str:
-    if not account or len(account) < 8:
-        return "*" * len(account or "")
-    return "*" * (len(account) - 4) + account[-4:]

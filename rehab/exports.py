@@ -16,8 +16,8 @@ from openpyxl.cell import WriteOnlyCell
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.sensitive import mask
 from fedportal.core.spreadsheets import escape_formula, write_header
-from fedportal.idnumber import mask_id_number
 
 CHUNK = 2000
 
@@ -69,7 +69,7 @@ def id_formatter(user, *, request=None, what: str):
             user=user, field=SensitiveField.EXPORT, detail=_("康复导出：%(what)s") % {"what": what}, request=request
         )
         return lambda number: number
-    return mask_id_number
+    return mask  # the strict mask: this role may not reveal
 
 
 def iterate(queryset):

@@ -3,7 +3,7 @@
 from datetime import date
 
 from fedportal.core.clock import local_now
-from fedportal.idnumber import mask_id_number
+from fedportal.core.sensitive import mask
 from fedportal.pdf import render_pdf_template
 
 from .models import Provider
@@ -17,7 +17,7 @@ def provider_statement_pdf(*, provider: Provider, month: date, records=None, tow
         {
             "township": line.person.township.name,
             "name": line.person.name,
-            "id_number": mask_id_number(line.person.id_number),
+            "id_number": mask(line.person.id_number),  # the strict mask: the statement goes to the provider
             "served_on": line.served_on,
             "service": line.get_service_type_display(),
             "description": line.description,

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Person, PovertyStatus, Township
 from cases.selectors import person_list_for_user, township_list_for_user
 from certificates.models import Certificate
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import Perm, has_perm, scope_q
 from fedportal.core.clock import local_today
+from fedportal.core.sensitive import MaskedPerson
 
 from .models import (
     ChildRescue,
@@ -88,9 +89,9 @@ def priority_q(prefix: str = "") -> Q:
 def _scoped(queryset, user, person_path: str = "person"):
     if not has_perm(user, Perm.REHAB_VIEW):
         return queryset.none()
-    if township_scope(user) is None and has_perm(user, Perm.PERSON_VIEW):
-        return queryset  # every person is visible: no need for the semi-join
-    return queryset.filter(**{f"{person_path}__in": person_list_for_user(user)})
+    if not has_perm(user, Perm.PERSON_VIEW):
+        return queryset.none()
+    return queryset.filter(scope_q(user, f"{person_path}__township"))
 
 
 def _get(queryset, pk):
@@ -103,7 +104,9 @@ def _get(queryset, pk):
 def rehab_person_get_for_user(user, person_id: int):
     if not has_perm(user, Perm.REHAB_VIEW):
         raise Http404
-    return _get(person_list_for_user(user).select_related("township", "village", "household"), person_id)
+    person = _get(person_list_for_user(user).select_related("township", "village", "household"), person_id)
+    person.masked = MaskedPerson(user, person)  # masked for this user (fedportal/core/sensitive.py)
+    return person
 
 
 def need_list_for_user(user):

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from cases.selectors import person_list_for_user
 from certificates.models import Certificate
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import Perm, has_perm, scope_q, township_scope
 
 from .models import (
     Application,
@@ -33,15 +33,18 @@ def program_list():
 def enrollment_list_for_user(user):
     if not has_perm(user, Perm.PROGRAM_VIEW):
         return Enrollment.objects.none()
-    return Enrollment.objects.filter(person__in=person_list_for_user(user)).select_related("program")
+    if not has_perm(user, Perm.PERSON_VIEW):
+        return Enrollment.objects.none()
+    return Enrollment.objects.filter(scope_q(user, "person__township")).select_related("program")
 
 
 def application_list_for_user(user):
     if not (has_perm(user, Perm.APPLICATION_ENTER) or has_perm(user, Perm.APPLICATION_REVIEW)):
         return Application.objects.none()
-    scope = township_scope(user)
+    # An application follows its person's current township (README, Architecture), not the township it was
+    # entered in: after a move the new township checks it and the old one no longer sees it.
     applications = Application.objects.select_related("person", "program", "township", "entered_by")
-    return applications if scope is None else applications.filter(township_id=scope)
+    return applications.filter(scope_q(user, "person__township"))
 
 
 def application_get_for_user(user, application_id: int) -> Application:
@@ -89,9 +92,7 @@ def payment_line_list_for_user(user, run: PaymentRun, *, township_id: int | None
         .select_related("person", "township")
         .order_by("township__code", "person__name", "person_id", "month", "kind")
     )
-    scope = township_scope(user)
-    if scope is not None:
-        lines = lines.filter(township_id=scope)
+    lines = lines.filter(scope_q(user, "person__township"))
     return lines if township_id is None else lines.filter(township_id=township_id)
 
 

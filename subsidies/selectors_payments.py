@@ -8,8 +8,8 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from cases.selectors import person_list_for_user
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
-from fedportal.idnumber import mask_account, mask_id_number
+from fedportal.accounts.permissions import Perm, has_perm, scope_q
+from fedportal.core.sensitive import ACCOUNT, mask_for
 
 from .models import (
     BankReturn,
@@ -44,8 +44,8 @@ def tier_labels(run: PaymentRun) -> dict[str, str]:
 
 
 def _scoped(user, queryset):
-    scope = township_scope(user)
-    return queryset if scope is None else queryset.filter(township_id=scope)
+    # A line's `township` is the sheet's snapshot; access follows the payee's current township.
+    return queryset.filter(scope_q(user, "person__township"))
 
 
 def _person_filter(queryset, q: str):
@@ -126,7 +126,7 @@ def decorate_rows(user, run: PaymentRun, section: str, rows) -> list[dict]:
     reveal_accounts = has_perm(user, Perm.PERSON_REVEAL)
     result = []
     for row in rows:
-        item = {"row": row, "masked_id": mask_id_number(row.person.id_number)}
+        item = {"row": row, "masked_id": mask_for(user, row.person.id_number)}
         if section == SECTION_STOPS or (isinstance(row, PaymentLine) and row.kind == LineKind.RECOVERY):
             item["reasons"] = "、".join(reason_labels(row.reasons))
         if isinstance(row, PaymentLine):
@@ -136,8 +136,8 @@ def decorate_rows(user, run: PaymentRun, section: str, rows) -> list[dict]:
                 failure = getattr(original, "result", None)
                 item["original_run"] = original.run
                 item["failure"] = failure.reason if failure else ""
-                item["failed_account"] = mask_account(original.account) if reveal_accounts else ""
-                item["new_account"] = mask_account(row.account or row.person.social_security_card)
+                item["failed_account"] = mask_for(user, original.account, ACCOUNT) if reveal_accounts else ""
+                item["new_account"] = mask_for(user, row.account or row.person.social_security_card, ACCOUNT)
         result.append(item)
     return result
 
@@ -262,9 +262,9 @@ def failed_payment_rows(user, rows) -> list[dict]:
         items.append(
             {
                 "line": line,
-                "masked_id": mask_id_number(line.person.id_number),
-                "failed_account": mask_account(line.account) if reveal else "",
-                "account_now": mask_account(line.person.social_security_card) if reveal else "",
+                "masked_id": mask_for(user, line.person.id_number),
+                "failed_account": mask_for(user, line.account, ACCOUNT) if reveal else "",
+                "account_now": mask_for(user, line.person.social_security_card, ACCOUNT) if reveal else "",
                 "resent": resent,
                 "changed": changed,
             }

@@ -12,7 +12,7 @@ from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, require_perm
 from fedportal.core.clock import local_today
 from fedportal.core.forms import message_errors
-from fedportal.idnumber import mask_id_number
+from fedportal.core.sensitive import mask_for
 
 from . import selectors
 from .forms import (
@@ -82,12 +82,14 @@ def application_create(request):
         return render(
             request,
             "subsidies/application_form.html",
-            {"programs": programs, "person": person, "masked_id": mask_id_number(person.id_number) if person else ""},
+            {
+                "programs": programs,
+                "person": person,
+                "masked_id": mask_for(request.user, person.id_number) if person else "",
+            },
         )
-    initial = {key: value for key, value in request.GET.items() if key in ("id_number",)}
-    form = ApplicationForm(
-        request.POST or None, request.FILES or None, initial=initial or None, person=person, program=program
-    )
+    # Full ID numbers never travel in URLs (access logs, browser history): links choose the person by id.
+    form = ApplicationForm(request.POST or None, request.FILES or None, person=person, program=program)
     if request.method == "POST" and form.is_valid():
         if person is None:
             chosen = form.cleaned_data.get("person")
@@ -113,7 +115,7 @@ def application_create(request):
             "form": form,
             "program": program,
             "person": person,
-            "masked_id": mask_id_number(person.id_number) if person else "",
+            "masked_id": mask_for(request.user, person.id_number) if person else "",
         },
     )
 
@@ -127,7 +129,7 @@ def application_detail(request, application_id: int):
         "subsidies/application_detail.html",
         {
             "application": application,
-            "masked_id": mask_id_number(application.person.id_number),
+            "masked_id": mask_for(request.user, application.person.id_number),
             "steps": application.steps.select_related("user"),
             "reasons": application_eligibility(application) if open_ else None,
             "may_check": application.status == ApplicationStatus.SUBMITTED

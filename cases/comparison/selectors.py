@@ -4,7 +4,7 @@ and never the unmatched ID numbers, the original file or the result workbook (th
 from django.db.models import Count, Q
 from django.http import Http404
 
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import Perm, has_perm, scope_q, township_scope
 
 from .models import Comparison, ComparisonFinding, FindingKind
 
@@ -32,10 +32,8 @@ def finding_list_for_user(user, comparison: Comparison, *, kind: str = "", towns
     findings = ComparisonFinding.objects.filter(comparison=comparison).select_related(
         "person", "township", "deselected_by"
     )
-    scope = township_scope(user)
-    if scope is not None:
-        findings = findings.filter(township_id=scope)
-    elif township_id:
+    findings = findings.filter(scope_q(user))
+    if township_scope(user) is None and township_id:
         findings = findings.filter(township_id=township_id)
     if kind:
         findings = findings.filter(kind=kind)

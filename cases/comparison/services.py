@@ -26,7 +26,7 @@ from cases.services import (
     person_moved_out_date_correct,
     poverty_status_set,
 )
-from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
 from fedportal.core.clock import local_today
 
 from . import hooks
@@ -55,8 +55,8 @@ class ComparisonNotValid(Exception):
 
 
 def _require(user, perm: Perm) -> None:
-    if not has_perm(user, perm):
-        raise PermissionDenied
+    # Comparisons are county work (a list of the whole county): no township user may upload or apply one.
+    authorize(user, perm, COUNTY_WIDE)
 
 
 def _max_bytes() -> int:

@@ -13,8 +13,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cases.rosters.workbooks import TEMPLATE_ROWS, safe_cell
 from fedportal.core.clock import local_now
+from fedportal.core.sensitive import mask
 from fedportal.core.spreadsheets import is_formula_like
-from fedportal.idnumber import mask_id_number
 
 from . import describe
 from . import schema as S
@@ -133,7 +133,7 @@ def build_result(*, comparison) -> bytes:
                 finding.row,
                 finding.township.name,
                 finding.person.name,
-                mask_id_number(finding.person.id_number),
+                mask(finding.person.id_number, strict=False),  # county staff only (COMPARISON_VIEW)
                 describe.registry_value(finding.kind, finding.change, finding.notes),
                 describe.list_value(finding.kind, finding.change, finding.notes),
                 describe.effect_text(finding.effects),
@@ -146,7 +146,7 @@ def build_result(*, comparison) -> bytes:
     unmatched = workbook.create_sheet(_("未匹配"))
     _append(unmatched, [_("行"), _("姓名"), _("身份证号"), _("说明")])
     for item in comparison.unmatched or []:
-        _append(unmatched, [item["row"], item["name"], mask_id_number(item["id_number"]), _("登记中无此身份证号")])
+        _append(unmatched, [item["row"], item["name"], mask(item["id_number"], strict=False), _("登记中无此身份证号")])
     if comparison.issues:
         bad = workbook.create_sheet(_("错误行"))
         _append(bad, [_("行"), _("列"), _("原因")])

@@ -18,6 +18,8 @@ class RosterReport:
     unchanged: int = 0
     # Kind-specific: what the writer needs; never stored.
     plan: Any = None
+    # The township the rows were checked for (None: county-wide); roster_apply authorizes the writer on it.
+    township_id: int | None = None
     _invalid: set = field(default_factory=set)
 
     def error(self, row: int | None, column: str, message: str) -> None:

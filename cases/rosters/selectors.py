@@ -3,7 +3,7 @@
 from django.http import Http404
 
 from cases.models import RosterImport, RosterKind
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import Perm, has_perm, scope_q
 
 
 def roster_list_for_user(user):
@@ -12,12 +12,9 @@ def roster_list_for_user(user):
     rosters = RosterImport.objects.select_related("township", "uploaded_by", "validate_job", "import_job")
     if not has_perm(user, Perm.ROSTER_ENROLLMENTS):
         rosters = rosters.exclude(kind=RosterKind.ENROLLMENTS)
-    scope = township_scope(user)
-    if scope is None:
-        return rosters
     # A liaison sees their own township's uploads, not a county upload checked "as" their township: that file may
     # hold rows (people) of other townships.
-    return rosters.filter(township_id=scope, uploaded_by__township_id=scope)
+    return rosters.filter(scope_q(user), scope_q(user, "uploaded_by__township"))
 
 
 def roster_get_for_user(user, roster_id: int) -> RosterImport:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from cases import hooks
 from cases.models import RosterImport, RosterKind, RosterStatus, Township
-from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize, has_perm, township_scope
 from fedportal.core.clock import local_today
 from fedportal.core.workbooks import WorkbookRejected, inspect_workbook
 from fedportal.jobs.services import job_create
@@ -81,14 +81,23 @@ def roster_check(
         progress(0, len(sheet.rows), _("已读取 %(rows)s 行，正在校验") % {"rows": len(sheet.rows)})
     step = (lambda done, message: progress(done, len(sheet.rows), message)) if progress else None
     if kind == RosterKind.ENROLLMENTS:
-        return hooks.enrollments_roster().validate(sheet, today=today, progress=step)
-    from .persons_validation import validate_persons
+        report = hooks.enrollments_roster().validate(sheet, today=today, progress=step)
+    else:
+        from .persons_validation import validate_persons
 
-    return validate_persons(sheet, township=township, today=today, progress=step)
+        report = validate_persons(sheet, township=township, today=today, progress=step)
+    report.township_id = township.pk if township is not None else None
+    return report
+
+
+def _roster_perm(roster) -> Perm:
+    return Perm.ROSTER_ENROLLMENTS if roster.kind == RosterKind.ENROLLMENTS else Perm.ROSTER_UPLOAD
 
 
 def roster_apply(*, report: RosterReport, acting_user, source: str, today: date | None = None) -> dict:
     """Write a valid report's plan in one transaction; nothing at all when any row is invalid."""
+    # Rows checked for one township are written by its users or county staff; a county-wide check by county staff.
+    authorize(acting_user, _roster_perm(report), report.township_id or COUNTY_WIDE)
     if not report.is_valid:
         raise RosterNotValid(report)
     today = today or local_today()
@@ -126,6 +135,7 @@ def roster_upload(
     `township` (county staff only) makes it that township's upload, as the CLI's --township does: the roster's
     township is what roster_check gets, so a row of another township is an error.
     """
+    authorize(acting_user, Perm.ROSTER_UPLOAD, township)
     township = upload_township_for(acting_user, township)
     check_kind_allowed(kind=kind, user=acting_user, township=township)
     if len(content) > S.max_bytes():
@@ -206,6 +216,7 @@ def roster_validate(*, roster: RosterImport, progress=None) -> RosterReport:
 
 def roster_confirm(*, roster: RosterImport, acting_user) -> RosterImport:
     """The user confirms a valid roster: start the import job (once)."""
+    authorize(acting_user, _roster_perm(roster), roster)
     with transaction.atomic():
         claimed = RosterImport.objects.filter(pk=roster.pk, status=RosterStatus.VALID).update(
             status=RosterStatus.IMPORTING
@@ -230,6 +241,7 @@ def _test_pause() -> None:
 
 def roster_import(*, roster: RosterImport, acting_user, progress=None) -> dict:
     """The import job's work: validate again against today's registry, then write everything or nothing."""
+    authorize(acting_user, _roster_perm(roster), roster)
     try:
         with transaction.atomic():
             # One import at a time per roster: a retried job and a new confirmation cannot both write.
@@ -278,6 +290,7 @@ def roster_annotated_job(*, roster: RosterImport):
 
 def roster_annotate(*, roster: RosterImport, acting_user):
     """Start a job that builds the annotated copy (for a roster checked before copies were kept)."""
+    authorize(acting_user, _roster_perm(roster), roster)
     from fedportal.jobs.services import job_create
 
     return job_create(

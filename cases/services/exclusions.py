@@ -6,23 +6,16 @@ with the list named as the source."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.accounts.permissions import Perm, authorize
 from fedportal.core.clock import local_today
 
 from ..exclusion_programs import exclusion_program_choices
 from ..models import ExclusionKind, Person, PersonExclusion
-from ..selectors import ensure_person_in_scope
-
-
-def _authorize(acting_user, person: Person) -> None:
-    if not has_perm(acting_user, Perm.EXCLUSION_EDIT):
-        raise PermissionDenied
-    ensure_person_in_scope(acting_user, person)
 
 
 @transaction.atomic
@@ -39,7 +32,7 @@ def exclusion_record(
 ) -> PersonExclusion:
     """Record one exclusion period. `program_code` names the program a 择高 (kind `similar`) replaces and must be
     empty for every other kind. Periods of the same kind (and, for 择高, the same program) never overlap."""
-    _authorize(acting_user, person)
+    authorize(acting_user, Perm.EXCLUSION_EDIT, person)
     errors: dict[str, str] = {}
     if kind not in ExclusionKind.values:
         errors["kind"] = _("请选择类型。")
@@ -97,8 +90,9 @@ def exclusion_end(
 ) -> PersonExclusion:
     """End an exclusion that is still in force (end_date empty): the person is paid again from the first month
     judged after `end_date`. `source` and `note`, when given, are appended to the record's."""
+    authorize(acting_user, Perm.EXCLUSION_EDIT, exclusion)
     exclusion = PersonExclusion.objects.select_for_update().select_related("person").get(pk=exclusion.pk)
-    _authorize(acting_user, exclusion.person)
+    authorize(acting_user, Perm.EXCLUSION_EDIT, exclusion.person)
     if exclusion.end_date is not None:
         raise ValidationError(
             _("该记录已于 %(date)s 结束。") % {"date": exclusion.end_date.isoformat()}, code="already_ended"

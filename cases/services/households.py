@@ -9,11 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fedportal.accounts.permissions import Perm, authorize
+
 from .. import hooks
 from ..models import Household, Person, Relation, Village
 
 
 def household_create(*, register_number: str, village: Village, address: str = "", acting_user) -> Household:
+    authorize(acting_user, Perm.PERSON_EDIT, village)
     register_number = (register_number or "").strip()
     if not register_number:
         raise ValidationError({"register_number": _("请填写户籍编号。")})
@@ -42,6 +45,7 @@ def _check_same_township(household: Household, person: Person) -> None:
 
 @transaction.atomic
 def household_add_member(*, household: Household, person: Person, relation: str, acting_user) -> Person:
+    authorize(acting_user, Perm.PERSON_EDIT, [household, person])
     if relation not in Relation.values:
         raise ValidationError({"relation": _("请选择与户主关系。")})
     _check_same_township(household, person)
@@ -67,6 +71,7 @@ def household_add_member(*, household: Household, person: Person, relation: str,
 
 @transaction.atomic
 def household_remove_member(*, household: Household, person: Person, acting_user) -> Person:
+    authorize(acting_user, Perm.PERSON_EDIT, [household, person])
     if person.household_id != household.pk:
         raise ValidationError(_("%(name)s 不是此户成员。") % {"name": person.name})
     Person.objects.filter(pk=person.pk).update(household=None, relation_to_head="", updated_at=timezone.now())
@@ -80,6 +85,7 @@ def household_set_head(
     *, household: Household, person: Person, previous_head_relation: str = Relation.OTHER, acting_user
 ) -> Person:
     """Make `person` the head; the previous head stays a member with `previous_head_relation`."""
+    authorize(acting_user, Perm.PERSON_EDIT, [household, person])
     if person.household_id != household.pk:
         raise ValidationError(_("%(name)s 不是此户成员，不能设为户主。") % {"name": person.name})
     if previous_head_relation == Relation.HEAD or previous_head_relation not in Relation.values:

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fedportal.accounts.permissions import Perm, authorize
 from fedportal.core.clock import local_today
 from fedportal.idnumber import parse_id_number
 
@@ -28,6 +29,7 @@ PERSON_EDITABLE_FIELDS = (
     "social_security_card",
     "bank_name",
 )
+ACCOUNT_FIELDS = frozenset({"social_security_card", "bank_name"})
 _PHONE = re.compile(r"^[0-9][0-9-]{5,18}[0-9]$")
 
 
@@ -70,6 +72,7 @@ def person_create(
     poverty_start: date | None = None,
     **fields,
 ) -> Person:
+    authorize(acting_user, Perm.PERSON_EDIT, [village, household])
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"person_create got unexpected fields {sorted(unknown)}")
@@ -120,6 +123,7 @@ def person_register(
     **kwargs,
 ) -> Person:
     """A new person, with their household: an existing register number joins it, a new one creates it."""
+    authorize(acting_user, Perm.PERSON_EDIT, village)
     from .households import household_create
 
     household = None
@@ -166,6 +170,10 @@ def person_update(
     The check and the write are one UPDATE ... WHERE version = expected, so two concurrent saves cannot both win.
     A refused save raises StalePersonError carrying the current row; the caller keeps the user's input.
     """
+    # Finance corrects a payee's account after a failed payment without the rest of the record.
+    account_only = bool(fields) and set(fields) <= ACCOUNT_FIELDS and id_number is None and village is None
+    needed = (Perm.PERSON_EDIT, Perm.PAYMENT_ACCOUNT_EDIT) if account_only else Perm.PERSON_EDIT
+    authorize(acting_user, needed, [person, village])
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"person_update got unexpected fields {sorted(unknown)}")
@@ -221,6 +229,7 @@ def poverty_status_set(
 
     Status 无 closes the open record and opens none.
     """
+    authorize(acting_user, Perm.PERSON_EDIT, person)
     if status not in PovertyStatus.values:
         raise ValidationError({"status": _("请选择低保状态。")})
     Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").get()
@@ -258,6 +267,7 @@ def poverty_status_set(
 @transaction.atomic
 def person_mark_deceased(*, person: Person, death_date: date, acting_user, comment: str = "") -> Person:
     """Record a death; the apps above react (the certificates app cancels the active card, reason 死亡)."""
+    authorize(acting_user, Perm.PERSON_EDIT, person)
     if person.death_date:
         raise ValidationError(_("已登记死亡（%(date)s）。") % {"date": person.death_date.isoformat()})
     if death_date > local_today():
@@ -275,6 +285,7 @@ def person_mark_deceased(*, person: Person, death_date: date, acting_user, comme
 @transaction.atomic
 def person_mark_moved_out(*, person: Person, moved_out_date: date, acting_user, destination: str = "") -> Person:
     """户籍 moved out of the county; the apps above react (the active card is transferred out with the person)."""
+    authorize(acting_user, Perm.PERSON_EDIT, person)
     if person.moved_out_date:
         raise ValidationError(_("已登记户籍迁出（%(date)s）。") % {"date": person.moved_out_date.isoformat()})
     if moved_out_date > local_today():
@@ -292,6 +303,7 @@ def person_mark_moved_out(*, person: Person, moved_out_date: date, acting_user, 
 @transaction.atomic
 def person_death_date_correct(*, person: Person, death_date: date, acting_user) -> Person:
     """Correct a recorded death date (an agency's list is the authority on it); the cancelled certificate stays so."""
+    authorize(acting_user, Perm.PERSON_EDIT, person)
     if not person.death_date:
         raise ValidationError(_("此人未登记死亡，请先登记死亡。"))
     if death_date > local_today():
@@ -308,6 +320,7 @@ def person_death_date_correct(*, person: Person, death_date: date, acting_user) 
 @transaction.atomic
 def person_moved_out_date_correct(*, person: Person, moved_out_date: date, acting_user) -> Person:
     """Correct a recorded 户籍 move-out date (the 公安 list is the authority on it)."""
+    authorize(acting_user, Perm.PERSON_EDIT, person)
     if not person.moved_out_date:
         raise ValidationError(_("此人未登记户籍迁出，请先登记迁出。"))
     if moved_out_date > local_today():
@@ -320,6 +333,7 @@ def person_moved_out_date_correct(*, person: Person, moved_out_date: date, actin
 
 
 def person_note_add(*, person: Person, text: str, acting_user) -> PersonNote:
+    authorize(acting_user, Perm.PERSON_EDIT, person)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("备注不能为空。")})

@@ -1,41 +1,46 @@
-"""Masking filters and the "show full" control for ID, phone and account numbers."""
+"""Template side of the access layer's masking (fedportal/core/sensitive.py): the masked value with its "show full"
+control, a number masked for the current user, and the birth date or the age. Templates never choose a mask."""
 
 from django import template
 from django.urls import reverse
 
-from fedportal.accounts.permissions import Perm, has_perm
-from fedportal.idnumber import mask_account, mask_id_number, mask_phone
+from fedportal.core.sensitive import CERTIFICATE, ID_NUMBER, PERSON_FIELDS, birth_for, sensitive_for
 
 register = template.Library()
 
-MASKS = {"id_number": mask_id_number, "phone": mask_phone, "guardian_phone": mask_phone, "account": mask_account}
-SOURCE_FIELDS = {
-    "id_number": "id_number",
-    "phone": "phone",
-    "guardian_phone": "guardian_phone",
-    "account": "social_security_card",
-}
+
+def _user(context):
+    request = context.get("request")
+    return getattr(request, "user", None)
 
 
-@register.filter
-def masked_id(value):
-    return mask_id_number(value or "")
+@register.simple_tag(takes_context=True)
+def masked(context, value, kind: str = ID_NUMBER):
+    """`value` masked for the user of the request (the strict mask without one)."""
+    value = getattr(value, "masked", value)  # already a Sensitive
+    return sensitive_for(_user(context), value or "", kind or ID_NUMBER)
 
 
-@register.filter
-def masked_phone(value):
-    return mask_phone(value or "")
+@register.simple_tag(takes_context=True)
+def masked_certificate(context, number):
+    return sensitive_for(_user(context), number or "", CERTIFICATE)
+
+
+@register.simple_tag(takes_context=True)
+def birth(context, person):
+    """The birth date for users who may reveal, the age for the others (never beside a masked ID for them)."""
+    return birth_for(_user(context), getattr(person, "birth_date", None))
 
 
 @register.inclusion_tag("cases/_sensitive.html", takes_context=True)
 def sensitive(context, person, field: str):
     """The masked value, plus a "显示完整" button for users who may reveal it (each reveal is logged)."""
-    value = getattr(person, SOURCE_FIELDS[field]) or ""
-    user = context["request"].user
+    source, kind = PERSON_FIELDS[field]
+    value = sensitive_for(_user(context), getattr(person, source) or "", kind)
     return {
-        "masked": MASKS[field](value),
-        "empty": not value,
+        "masked": value.masked,
+        "empty": value.empty,
         "field": field,
-        "can_reveal": bool(value) and has_perm(user, Perm.PERSON_REVEAL),
+        "can_reveal": bool(value) and value.may_reveal,
         "reveal_url": reverse("cases:person_reveal", args=[person.pk, field]),
     }

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.selectors import ensure_person_in_scope
-from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.accounts.permissions import Perm, authorize
 from fedportal.core.clock import local_today
 
 from ..models import Assessment, Category, CertificateStatus
@@ -29,6 +28,7 @@ def assessment_record(
     acting_user,
 ) -> Assessment:
     """Record an assessment; with `notice_start` the 5-working-day public notice is scheduled from that day."""
+    authorize(acting_user, Perm.CERTIFICATE_EDIT, person)
     ensure_person_in_county(person, action=_("评残"))
     if assessed_on > local_today():
         raise ValidationError({"assessed_on": _("评定日期不能晚于今天。")})
@@ -61,8 +61,7 @@ def assessment_record(
 @transaction.atomic
 def assessment_review(*, assessment: Assessment, reviewed_on: date, acting_user) -> Assessment:
     """County review (县级审核), after the public notice has run its 5 working days."""
-    if not has_perm(acting_user, Perm.CERTIFICATE_REVIEW):
-        raise ValidationError(_("只有县残联审核人员可以审核评残结果。"))
+    authorize(acting_user, Perm.CERTIFICATE_REVIEW, assessment)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.reviewed_on:
         raise ValidationError(_("此评定已于 %(date)s 审核。") % {"date": assessment.reviewed_on.isoformat()})
@@ -89,10 +88,8 @@ def assessment_review(*, assessment: Assessment, reviewed_on: date, acting_user)
 def assessment_reject(*, assessment: Assessment, reason: str, acting_user) -> Assessment:
     """County review rejects the result (e.g. the grade does not match the medical records), with a reason. The
     assessment then supports no certificate; a new assessment is recorded if the person is assessed again."""
-    if not has_perm(acting_user, Perm.CERTIFICATE_REVIEW):
-        raise ValidationError(_("只有县残联审核人员可以审核评残结果。"))
+    authorize(acting_user, Perm.CERTIFICATE_REVIEW, assessment)
     assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
-    ensure_person_in_scope(acting_user, assessment.person)
     if assessment.reviewed_on:
         raise ValidationError(_("此评定已于 %(date)s 审核。") % {"date": assessment.reviewed_on.isoformat()})
     if assessment.rejected_on:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.disability import check_certificate_number
 from cases.models import Person
+from fedportal.accounts.permissions import Perm, authorize
 from fedportal.core.clock import local_today
 
 from ..households import household_refresh_multi_flag
@@ -133,6 +134,7 @@ def certificate_issue(
     acting_user,
 ) -> Certificate:
     """新办: after a reviewed assessment; refused with an active certificate or within a year of a cancellation."""
+    authorize(acting_user, Perm.CERTIFICATE_EDIT, person)
     person = _lock_person(person)
     ensure_person_in_county(person, action=_("新办残疾人证"))
     ensure_no_active_certificate(person)
@@ -173,6 +175,7 @@ def certificate_renew(
     *, certificate: Certificate, issue_date: date, generation: int | None = None, comment: str = "", acting_user
 ) -> Certificate:
     """换领: a new 10-year card with the same number; near or after expiry, or to move to the 3rd generation."""
+    authorize(acting_user, Perm.CERTIFICATE_EDIT, certificate)
     certificate = _lock_certificate(certificate)
     ensure_active(certificate, action=_("换领"))
     ensure_person_in_county(certificate.person, action=_("换领"))
@@ -220,6 +223,7 @@ def certificate_change(
     acting_user,
 ) -> Certificate:
     """类别/等级变更: rests on a new reviewed assessment; the number changes with the category and grade."""
+    authorize(acting_user, Perm.CERTIFICATE_EDIT, certificate)
     certificate = _lock_certificate(certificate)
     person = certificate.person
     ensure_active(certificate, action=_("类别/等级变更"))
@@ -261,6 +265,7 @@ def certificate_reissue(
     *, certificate: Certificate, issue_date: date, generation: int | None = None, comment: str = "", acting_user
 ) -> Certificate:
     """挂失补办: a replacement card with the same number and the same validity."""
+    authorize(acting_user, Perm.CERTIFICATE_EDIT, certificate)
     certificate = _lock_certificate(certificate)
     ensure_active(certificate, action=_("挂失补办"))
     ensure_person_in_county(certificate.person, action=_("挂失补办"))
@@ -304,6 +309,7 @@ def certificate_transfer_in(
     acting_user,
 ) -> Certificate:
     """迁入: a certificate issued by another county comes with a person whose 户籍 moved here."""
+    authorize(acting_user, Perm.CERTIFICATE_EDIT, person)
     person = _lock_person(person)
     if person.death_date:
         raise ValidationError(_("%(name)s 已登记死亡，不能办理迁入。") % {"name": person.name})
@@ -348,6 +354,19 @@ def certificate_transfer_out(
     *, certificate: Certificate, event_date: date, destination: str = "", acting_user
 ) -> Certificate:
     """迁出: the card leaves the county with the person; it stops counting here on `event_date`."""
+    authorize(acting_user, Perm.CERTIFICATE_EDIT, certificate)
+    return certificate_transfer_out_on_move(
+        certificate=certificate, event_date=event_date, destination=destination, acting_user=acting_user
+    )
+
+
+def certificate_transfer_out_on_move(
+    *, certificate: Certificate, event_date: date, destination: str = "", acting_user
+) -> Certificate:
+    """The transfer out as the consequence of a move out of the county that `acting_user` was authorized to
+    record (cases.hooks.person_moved_out, PERSON_EDIT on the person): a township liaison records the move without
+    holding CERTIFICATE_EDIT. Not for views."""
+    authorize(acting_user, Perm.PERSON_EDIT, certificate)
     certificate = _lock_certificate(certificate)
     ensure_active(certificate, action=_("迁出"))
     _check_event_date(event_date, "event_date")
@@ -376,6 +395,18 @@ def certificate_cancel(
 ) -> Certificate:
     """注销: on death (the card counts through the day of death) or when no longer meeting the standard
     (then no new application for a year)."""
+    authorize(acting_user, Perm.CERTIFICATE_EDIT, certificate)
+    return certificate_cancel_on_death(
+        certificate=certificate, reason=reason, event_date=event_date, comment=comment, acting_user=acting_user
+    )
+
+
+def certificate_cancel_on_death(
+    *, certificate: Certificate, reason: str, event_date: date, comment: str = "", acting_user
+) -> Certificate:
+    """The cancellation, also as the consequence of a death that `acting_user` was authorized to record
+    (cases.hooks.person_died, PERSON_EDIT on the person). Not for views."""
+    authorize(acting_user, Perm.PERSON_EDIT, certificate)
     certificate = _lock_certificate(certificate)
     ensure_active(certificate, action=_("注销"))
     if reason not in CANCEL_REASONS:

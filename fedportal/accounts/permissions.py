@@ -1,13 +1,15 @@
 """Who may do what: the one place where roles meet capabilities.
 
-Views declare the capability they need (`@require_perm(Perm.PERSON_EDIT)`); selectors narrow every
-read to the user's township scope (`township_scope`). Nothing else in the code looks at `user.role`.
+Views declare the capability they need (`@require_perm(Perm.PERSON_EDIT)`); every `*_for_user` selector narrows
+its reads with `scope_q` (the one township-scope rule); every public service starts with
+`authorize(acting_user, Perm.X, obj)`. Nothing else in the code looks at `user.role`.
 """
 
 from enum import StrEnum
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import Role
 
@@ -140,6 +142,76 @@ def township_scope(user) -> int | None:
     if user.role in TOWNSHIP_SCOPED_ROLES:
         return user.township_id if user.township_id else -1
     return None
+
+
+def scope_q(user, path: str = "township") -> Q:
+    """The township-scope rule as a filter: `path` leads from the queried model to a Township (`"township"`,
+    `"person__township"`, `"plan__person__township"`…). Empty for county-wide users; for a township user only rows
+    under their township (nothing at all without a bound township).
+
+    Records about a person follow the person's *current* township (`person__township`), so a person who moves
+    leaves the old township's lists with everything about them; only snapshots kept for a document (a payment
+    sheet's township column) keep the township of their day, and they are never used for access."""
+    scope = township_scope(user)
+    if scope is None:
+        return Q()
+    return Q(**{f"{path}_id" if path else "pk": scope})
+
+
+class _CountyWide:
+    """The target of a write that belongs to the whole county (a payment run, a provider, a county-wide event):
+    outside every township user's scope."""
+
+    def __repr__(self) -> str:
+        return "COUNTY_WIDE"
+
+
+COUNTY_WIDE = _CountyWide()
+
+
+def township_of(obj) -> int | None:
+    """The township an object belongs to for access: a person's current township, a record's person's, or the
+    object's own (`township_id`); None for a county-wide object (a payment run, a provider, a county event)."""
+    if obj is None or obj is COUNTY_WIDE:
+        return None
+    if isinstance(obj, int):
+        return obj
+    if getattr(getattr(obj, "_meta", None), "model_name", "") == "township":
+        return obj.pk
+    if getattr(obj, "person_id", None) is not None:
+        return township_of(obj.person)
+    if hasattr(obj, "township_id"):
+        return obj.township_id
+    for attribute in ("household", "village", "plan", "session", "workshop", "event"):
+        if getattr(obj, f"{attribute}_id", None) is not None:
+            return township_of(getattr(obj, attribute))
+    return None
+
+
+def in_scope(user, obj, *, county_wide_ok: bool = False) -> bool:
+    """Whether `obj` lies in the user's township scope; a county-wide object is in a township user's scope only
+    when `county_wide_ok` (they may use it, e.g. join a county event, but not change it)."""
+    scope = township_scope(user)
+    if scope is None:
+        return True
+    township_id = township_of(obj)
+    if township_id is None:
+        return county_wide_ok
+    return township_id == scope
+
+
+def authorize(acting_user, perm: Perm | tuple[Perm, ...], obj=None, *, county_wide_ok: bool = False) -> None:
+    """Raise PermissionDenied unless `acting_user` holds `perm` (a tuple: any one of them) and `obj` (when given:
+    a model instance, a township, or a township id) lies in their township scope. Every public service calls this
+    first, so a view, a command, a task or a future API cannot forget; `obj` may be a list of objects that must all
+    be in scope (None items are skipped)."""
+    perms = perm if isinstance(perm, tuple) else (perm,)
+    if acting_user is None or not any(has_perm(acting_user, one) for one in perms):
+        raise PermissionDenied
+    objects = obj if isinstance(obj, (list, tuple)) else [obj]
+    for item in objects:
+        if item is not None and not in_scope(acting_user, item, county_wide_ok=county_wide_ok):
+            raise PermissionDenied
 
 
 def require_any_perm(*perms: Perm):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.selectors import ensure_person_in_scope
+from fedportal.accounts.permissions import Perm, authorize
 from fedportal.core.clock import local_today
 
 from ..models import (
@@ -67,7 +67,7 @@ def child_rescue_create(
     need: Need | None = None,
     acting_user,
 ) -> ChildRescue:
-    ensure_person_in_scope(acting_user, person)
+    authorize(acting_user, Perm.REHAB_EDIT, person)
     child_rescue_check_age(birth_date=person.birth_date, on=applied_on)
     if end_date < start_date:
         raise ValidationError({"end_date": _("服务结束日期不能早于开始日期。")})
@@ -111,7 +111,7 @@ def child_rescue_create(
 
 @transaction.atomic
 def fitting_start(*, person, device_type: str, need: Need | None = None, acting_user) -> DeviceFitting:
-    ensure_person_in_scope(acting_user, person)
+    authorize(acting_user, Perm.REHAB_EDIT, person)
     _check_need(need, person, ServiceType.DEVICE)
     if need is not None and need.status == NeedStatus.MET:
         raise ValidationError(_("该需求已满足。"))
@@ -125,6 +125,7 @@ def fitting_start(*, person, device_type: str, need: Need | None = None, acting_
 
 
 def fitting_from_need(*, need: Need, acting_user) -> DeviceFitting:
+    authorize(acting_user, Perm.REHAB_EDIT, need)
     if need.need_type != ServiceType.DEVICE:
         raise ValidationError(_("只有辅助器具需求可以转为辅具适配。"))
     return fitting_start(
@@ -135,7 +136,7 @@ def fitting_from_need(*, need: Need, acting_user) -> DeviceFitting:
 def fitting_assess(
     *, fitting: DeviceFitting, assessed_on: date, assessor: str, result: str = "", acting_user
 ) -> DeviceFitting:
-    ensure_person_in_scope(acting_user, fitting.person)
+    authorize(acting_user, Perm.REHAB_EDIT, fitting.person)
     if fitting.status not in (FittingStatus.ASSESSING, FittingStatus.ASSESSED):
         raise ValidationError(_("已适配的记录不能再修改评估。"))
     fitting.assessed_on = assessed_on
@@ -159,7 +160,7 @@ def fitting_fit(
     replacement_date: date | None = None,
     acting_user,
 ) -> DeviceFitting:
-    ensure_person_in_scope(acting_user, fitting.person)
+    authorize(acting_user, Perm.REHAB_EDIT, fitting.person)
     if fitting.assessed_on is None or fitting.status == FittingStatus.ASSESSING:
         raise ValidationError(_("尚未完成适配评估，不能直接适配。请先录入评估结果。"))
     if fitting.status != FittingStatus.ASSESSED:
@@ -196,7 +197,7 @@ def fitting_fit(
 
 def fitting_follow_up(*, fitting: DeviceFitting, followup_on: date, result: str, acting_user) -> DeviceFitting:
     """The follow-up visit closes the fitting."""
-    ensure_person_in_scope(acting_user, fitting.person)
+    authorize(acting_user, Perm.REHAB_EDIT, fitting.person)
     if fitting.status != FittingStatus.FITTED:
         raise ValidationError(_("只有已适配的记录可以回访结案。"))
     if followup_on < fitting.fitted_on:
@@ -210,7 +211,7 @@ def fitting_follow_up(*, fitting: DeviceFitting, followup_on: date, result: str,
 
 
 def fitting_cancel(*, fitting: DeviceFitting, acting_user) -> DeviceFitting:
-    ensure_person_in_scope(acting_user, fitting.person)
+    authorize(acting_user, Perm.REHAB_EDIT, fitting.person)
     if fitting.status not in (FittingStatus.ASSESSING, FittingStatus.ASSESSED):
         raise ValidationError(_("已适配的记录不能取消。"))
     fitting.status = FittingStatus.CANCELLED
@@ -237,7 +238,7 @@ def home_care_plan_create(
     need: Need | None = None,
     acting_user,
 ) -> HomeCarePlan:
-    ensure_person_in_scope(acting_user, person)
+    authorize(acting_user, Perm.REHAB_EDIT, person)
     if not services:
         raise ValidationError({"services": _("请至少选择一项服务内容。")})
     if end_date < start_date:
@@ -267,7 +268,7 @@ def home_care_plan_create(
 
 
 def home_care_plan_end(*, plan: HomeCarePlan, end_date: date, acting_user) -> HomeCarePlan:
-    ensure_person_in_scope(acting_user, plan.person)
+    authorize(acting_user, Perm.REHAB_EDIT, plan.person)
     if end_date < plan.start_date:
         raise ValidationError({"end_date": _("终止日期不能早于计划开始日期。")})
     last_visit = plan.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
@@ -292,7 +293,7 @@ def home_care_visit_record(
     note: str = "",
     acting_user,
 ) -> HomeCareVisit:
-    ensure_person_in_scope(acting_user, plan.person)
+    authorize(acting_user, Perm.REHAB_EDIT, plan.person)
     if not plan.start_date <= visited_on <= plan.end_date:
         raise ValidationError(
             {
@@ -347,7 +348,7 @@ def renovation_create(
     need: Need | None = None,
     acting_user,
 ) -> Renovation:
-    ensure_person_in_scope(acting_user, person)
+    authorize(acting_user, Perm.REHAB_EDIT, person)
     if person.household_id is None:
         raise ValidationError(_("此人没有户籍信息，无障碍改造按户登记，请先完善户籍。"))
     if subsidy > cost:
@@ -374,7 +375,7 @@ def renovation_create(
 
 @transaction.atomic
 def renovation_complete(*, renovation: Renovation, completed_on: date, acting_user) -> Renovation:
-    ensure_person_in_scope(acting_user, renovation.person)
+    authorize(acting_user, Perm.REHAB_EDIT, renovation.person)
     if renovation.status == RenovationStatus.COMPLETED:
         raise ValidationError(_("该改造已完工。"))
     if completed_on < renovation.planned_on:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.selectors import ensure_person_in_scope
+from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
 from fedportal.core.clock import local_today
 
 from ..models import (
@@ -24,7 +24,7 @@ from ..models import (
 from .providers import _price, provider_check_assignable
 
 
-def need_create(
+def _need_add(
     *,
     person,
     need_type: str,
@@ -35,7 +35,6 @@ def need_create(
     survey_record: SurveyRecord | None = None,
     acting_user,
 ) -> Need:
-    ensure_person_in_scope(acting_user, person)
     if need_type == ServiceType.DEVICE and not device_type:
         raise ValidationError({"device_type": _("辅助器具需求请选择辅具类型。")})
     if need_type != ServiceType.DEVICE:
@@ -55,8 +54,32 @@ def need_create(
     return need
 
 
+def need_create(
+    *,
+    person,
+    need_type: str,
+    device_type: str = "",
+    recorded_on: date,
+    source: str = NeedSource.CASEWORK,
+    note: str = "",
+    survey_record: SurveyRecord | None = None,
+    acting_user,
+) -> Need:
+    authorize(acting_user, Perm.REHAB_EDIT, person)
+    return _need_add(
+        person=person,
+        need_type=need_type,
+        device_type=device_type,
+        recorded_on=recorded_on,
+        source=source,
+        note=note,
+        survey_record=survey_record,
+        acting_user=acting_user,
+    )
+
+
 def need_cancel(*, need: Need, acting_user) -> Need:
-    ensure_person_in_scope(acting_user, need.person)
+    authorize(acting_user, Perm.REHAB_EDIT, need)
     if need.status == NeedStatus.MET:
         raise ValidationError(_("需求已满足，不能取消。"))
     need.status = NeedStatus.CANCELLED
@@ -107,7 +130,7 @@ def service_record_create(
     **origin,
 ) -> ServiceRecord:
     """Record one delivered service (training, surgery, family doctor, medication subsidy, or one from a workflow)."""
-    ensure_person_in_scope(acting_user, person)
+    authorize(acting_user, Perm.REHAB_EDIT, person)
     _check_need(need, person, service_type)
     item = None
     if provider is not None:
@@ -141,6 +164,7 @@ def service_record_create(
 
 
 def survey_round_create(*, year: int, start_date: date, end_date: date, title: str = "", acting_user) -> SurveyRound:
+    authorize(acting_user, Perm.REHAB_EDIT, COUNTY_WIDE)
     if SurveyRound.objects.filter(year=year).exists():
         raise ValidationError({"year": _("%(year)s年的调查轮次已存在。") % {"year": year}})
     if end_date < start_date:
@@ -157,6 +181,7 @@ def survey_round_create(*, year: int, start_date: date, end_date: date, title: s
 
 
 def survey_round_set_status(*, survey_round: SurveyRound, status: str, acting_user) -> SurveyRound:
+    authorize(acting_user, Perm.REHAB_EDIT, COUNTY_WIDE)
     survey_round.status = status
     survey_round.save(update_fields=["status"])
     return survey_round
@@ -175,8 +200,9 @@ def survey_record_save(
     note: str = "",
     acting_user,
 ) -> tuple[SurveyRecord, list[Need]]:
-    """Record (or correct) this year's visit of one person; each newly needed service becomes a Need (source survey)."""
-    ensure_person_in_scope(acting_user, person)
+    """Record (or correct) this year's visit of one person; each newly needed service becomes a Need (source survey,
+    under the survey's own capability)."""
+    authorize(acting_user, Perm.SURVEY_EDIT, person)
     if survey_round.status != SurveyRoundStatus.OPEN:
         raise ValidationError(_("本轮调查已结束，不能再录入。"))
     if not survey_round.start_date <= visited_on <= survey_round.end_date:
@@ -216,7 +242,7 @@ def survey_record_save(
         if (service_type, device_type) in open_needs:
             continue
         created.append(
-            need_create(
+            _need_add(
                 person=person,
                 need_type=service_type,
                 device_type=device_type,

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
+
 from ..models import (
     Provider,
     ProviderContract,
@@ -16,6 +18,7 @@ from ._base import PROVIDER_KINDS_FOR_SERVICE, ZERO
 
 
 def provider_save(*, provider: Provider | None = None, acting_user, **fields) -> Provider:
+    authorize(acting_user, Perm.REHAB_EDIT, COUNTY_WIDE)
     provider = provider or Provider()
     for name, value in fields.items():
         setattr(provider, name, value)
@@ -27,6 +30,7 @@ def provider_save(*, provider: Provider | None = None, acting_user, **fields) ->
 def provider_contract_add(
     *, provider: Provider, start_date: date, end_date: date, number: str = "", note: str = "", acting_user
 ) -> ProviderContract:
+    authorize(acting_user, Perm.REHAB_EDIT, COUNTY_WIDE)
     if end_date < start_date:
         raise ValidationError({"end_date": _("合同结束日期不能早于开始日期。")})
     overlapping = provider.contracts.filter(start_date__lte=end_date, end_date__gte=start_date)
@@ -48,6 +52,7 @@ def provider_service_save(
     subsidy: Decimal,
     acting_user,
 ) -> ProviderService:
+    authorize(acting_user, Perm.REHAB_EDIT, COUNTY_WIDE)
     if service_type != ServiceType.DEVICE:
         device_type = ""
     if subsidy > price:

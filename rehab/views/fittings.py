@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import message_errors, run_service
-from fedportal.idnumber import mask_id_number
+from fedportal.core.sensitive import mask_for
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -95,7 +95,7 @@ def fitting_detail(request, pk):
         "rehab/fitting_detail.html",
         {
             "fitting": fitting,
-            "masked_id": mask_id_number(fitting.person.id_number),
+            "masked_id": mask_for(request.user, fitting.person.id_number),
             "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
         },
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.clock import local_today
 from fedportal.core.forms import run_service
-from fedportal.idnumber import mask_id_number
+from fedportal.core.sensitive import mask_for
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -99,7 +99,7 @@ def plan_detail(request, pk):
         "rehab/plan_detail.html",
         {
             "plan": plan,
-            "masked_id": mask_id_number(plan.person.id_number),
+            "masked_id": mask_for(request.user, plan.person.id_number),
             "service_labels": _labels(plan.services),
             "months": months,
             "missed_total": sum(m["missed"] for m in months),

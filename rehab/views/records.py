@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import message_errors, run_service
-from fedportal.idnumber import mask_id_number
+from fedportal.core.sensitive import mask_for
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -62,7 +62,7 @@ def person_rehab(request, person_id):
         "rehab/person_rehab.html",
         {
             "person": person,
-            "masked_id": mask_id_number(person.id_number),
+            "masked_id": person.masked.id_number,
             "needs": need_list_for_user(user).filter(person=person),
             "fittings": fitting_list_for_user(user).filter(person=person),
             "plans": plan_list_for_user(user).filter(person=person),
@@ -145,7 +145,7 @@ def need_detail(request, pk):
         "rehab/need_detail.html",
         {
             "need": need,
-            "masked_id": mask_id_number(need.person.id_number),
+            "masked_id": mask_for(request.user, need.person.id_number),
             "fittings": need.fittings.all(),
             "services": need.services.select_related("provider"),
             "can_edit": has_perm(request.user, Perm.REHAB_EDIT),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import run_service
-from fedportal.idnumber import mask_id_number
+from fedportal.core.sensitive import mask_for
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -148,7 +148,7 @@ def person_list(request, pk):
 
     labels = dict(ContactMethod.choices)
     for person in page.object_list:
-        person.masked_id = mask_id_number(person.id_number)
+        person.masked_id = mask_for(request.user, person.id_number)
         person.contact_label = labels.get(person.contact_method, "")
     return render(
         request,
@@ -198,5 +198,5 @@ def record_edit(request, pk, person_id):
             if needs:
                 message += " " + _("新登记需求：%(needs)s") % {"needs": "、".join(str(n) for n in needs)}
             return done(request, message, back)
-    intro = f"{person.name} · {mask_id_number(person.id_number)} · {person.township.name} {person.village.name}"
+    intro = f"{person.name} · {mask_for(request.user, person.id_number)} · {person.township.name} {person.village.name}"
     return render_form(request, form, title=survey_round.title, back_url=back, submit=_("保存调查记录"), intro=intro)

@@ -4,13 +4,12 @@ paid from the month of application (自递交申请当月计发)."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.selectors import ensure_person_in_scope
-from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.accounts.permissions import Perm, authorize
 from fedportal.core.clock import local_today
 
 from ..models import (
@@ -44,9 +43,7 @@ def application_submit(
     proof=None,
     comment: str = "",
 ) -> Application:
-    if not has_perm(acting_user, Perm.APPLICATION_ENTER):
-        raise PermissionDenied
-    ensure_person_in_scope(acting_user, person)
+    authorize(acting_user, Perm.APPLICATION_ENTER, person)
     if not program.accepts_applications:
         raise ValidationError(_("该项目自动认定，无需申请。"))
     if applied_on > local_today():
@@ -88,9 +85,7 @@ def application_submit(
 def application_township_check(
     *, application: Application, acting_user, comment: str = "", approve: bool = True
 ) -> Application:
-    if not has_perm(acting_user, Perm.APPLICATION_TOWNSHIP_CHECK):
-        raise PermissionDenied
-    ensure_person_in_scope(acting_user, application.person)
+    authorize(acting_user, Perm.APPLICATION_TOWNSHIP_CHECK, application)
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("program", "person").get(pk=application.pk)
         if application.status != ApplicationStatus.SUBMITTED:
@@ -114,8 +109,7 @@ def application_township_check(
 def application_decide(*, application: Application, acting_user, approve: bool, comment: str = "") -> Application:
     """County review. Maker-checker: whoever entered the application or did its township check cannot decide it. Approval needs the person to
     qualify today (the reasons are shown on the page before); it creates or reactivates the enrollment."""
-    if not has_perm(acting_user, Perm.APPLICATION_REVIEW):
-        raise PermissionDenied
+    authorize(acting_user, Perm.APPLICATION_REVIEW, application)
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("program", "person").get(pk=application.pk)
         if application.status != ApplicationStatus.TOWNSHIP_CHECKED:

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
 
 from ..models import BankReturn, BankReturnStatus, PaymentResultStatus, PaymentRun, RunStatus
 
@@ -248,8 +248,7 @@ def bank_return_check(*, run: PaymentRun, content: bytes, bank_name: str | None 
 
 
 def check_reconcile_allowed(run: PaymentRun, user) -> None:
-    if not has_perm(user, Perm.PAYMENT_EXPORT):
-        raise PermissionDenied
+    authorize(user, Perm.PAYMENT_EXPORT, COUNTY_WIDE)
     if run.status != RunStatus.APPROVED:
         raise ValidationError(_("只有审批通过的发放批次可以登记银行回盘。"))
 
@@ -269,6 +268,7 @@ def _new_return(*, run, content: bytes, file_name: str, bank_name: str | None, a
 
 def bank_return_upload(*, run: PaymentRun, content: bytes, file_name: str, bank_name: str | None = None, acting_user):
     """The page's path: store the file and start the job that checks and records it."""
+    authorize(acting_user, Perm.PAYMENT_EXPORT, COUNTY_WIDE)
     from fedportal.jobs.services import job_create
 
     check_reconcile_allowed(run, acting_user)
@@ -287,6 +287,7 @@ def bank_return_reconcile(
     *, run: PaymentRun, content: bytes, file_name: str, bank_name: str | None = None, acting_user, progress=None
 ) -> tuple[BankReturn, ReturnCheck]:
     """The command line's path: store the file, check and record it in this process."""
+    authorize(acting_user, Perm.PAYMENT_EXPORT, COUNTY_WIDE)
     check_reconcile_allowed(run, acting_user)
     bank_return = _new_return(
         run=run, content=content, file_name=file_name, bank_name=bank_name, acting_user=acting_user
@@ -366,8 +367,7 @@ def payment_account_correct(*, line, social_security_card: str, bank_name: str, 
     from cases.selectors import person_list_for_user
     from cases.services.persons import person_update
 
-    if not (has_perm(acting_user, Perm.PAYMENT_ACCOUNT_EDIT) or has_perm(acting_user, Perm.PERSON_EDIT)):
-        raise PermissionDenied
+    authorize(acting_user, (Perm.PAYMENT_ACCOUNT_EDIT, Perm.PERSON_EDIT), line)
     person = person_list_for_user(acting_user).filter(pk=line.person_id).first()
     if person is None:
         raise PermissionDenied

@@ -1,16 +1,15 @@
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from fedportal.accounts.permissions import Perm, has_perm
+from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
 
 from ..models import Budget, Program
 
 
 def budget_set(*, program: Program, year: int, amount: Decimal, note: str = "", acting_user) -> Budget:
-    if not has_perm(acting_user, Perm.BUDGET_EDIT):
-        raise PermissionDenied
+    authorize(acting_user, Perm.BUDGET_EDIT, COUNTY_WIDE)
     if amount < 0:
         raise ValidationError(_("预算金额不能为负数。"))
     budget, _created = Budget.objects.update_or_create(

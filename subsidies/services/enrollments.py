@@ -2,16 +2,27 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cases.models import Person
+from fedportal.accounts.permissions import Perm, authorize, scope_q
 
 from ..models import Enrollment, EnrollmentSource, EnrollmentStatus, Program
 
 
 def _first_of_month(value: date | None) -> date | None:
     return value.replace(day=1) if value else None
+
+
+def _authorize_rows(acting_user, rows: list[dict]) -> None:
+    """The enrollments roster is county work (ROSTER_ENROLLMENTS); every row's person must be in the user's scope."""
+    authorize(acting_user, Perm.ROSTER_ENROLLMENTS)
+    person_ids = {row["person_id"] for row in rows}
+    if Person.objects.filter(pk__in=person_ids).filter(scope_q(acting_user)).count() != len(person_ids):
+        raise PermissionDenied
 
 
 def enrollment_bulk_upsert(*, rows: list[dict], acting_user, source: str = EnrollmentSource.ROSTER) -> dict:
@@ -21,6 +32,7 @@ def enrollment_bulk_upsert(*, rows: list[dict], acting_user, source: str = Enrol
     paid-through and note; an ended or suspended enrollment that comes again on a roster is reactivated.
     Returns {"created": n, "updated": n, "unchanged": n}.
     """
+    _authorize_rows(acting_user, rows)
     programs = {p.code: p.pk for p in Program.objects.all()}
     normalized: dict[tuple[int, int], dict] = {}
     for index, row in enumerate(rows, start=1):
@@ -79,6 +91,7 @@ def enrollment_bulk_upsert(*, rows: list[dict], acting_user, source: str = Enrol
 
 
 def enrollment_set_status(*, enrollment: Enrollment, status: str, reason: str = "", acting_user) -> Enrollment:
+    authorize(acting_user, Perm.APPLICATION_REVIEW, enrollment)
     if status not in EnrollmentStatus.values:
         raise ValidationError(_("无效的状态。"))
     enrollment.status, enrollment.status_reason = status, reason[:200]

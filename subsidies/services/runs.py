@@ -18,6 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
 from fedportal.jobs.models import Job, JobStatus
 from fedportal.jobs.services import JobError, job_create
 
@@ -76,6 +77,7 @@ def program_parameter(program: Program, key: str, on: date) -> int:
 def payment_run_create(*, program: Program, period: date, as_of: date | None = None, acting_user) -> PaymentRun:
     """A draft run for one program and period, computed by a background job. A draft of the same program and
     period is reused (and recomputed) rather than duplicated."""
+    authorize(acting_user, Perm.PAYMENT_RUN_CREATE, COUNTY_WIDE)
     rule_for(program.code)
     if period.day != 1 or (not program.is_monthly and period.month != 1):
         raise ValidationError(_("所属期必须是某月1日（年度项目为1月1日）。"))
@@ -105,6 +107,7 @@ def payment_run_create(*, program: Program, period: date, as_of: date | None = N
 
 def payment_run_recompute(*, run: PaymentRun, acting_user) -> PaymentRun:
     """Compute a draft again (after data changes, or after a worker died): the same data gives the same lines."""
+    authorize(acting_user, Perm.PAYMENT_RUN_CREATE, COUNTY_WIDE)
     with transaction.atomic():
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)
         if run.status != RunStatus.DRAFT:
@@ -442,6 +445,7 @@ def payment_run_approve_start(
     """Approve as a job: freezing a county's run (every line with its payee's details, 重发 claims, paid months)
     takes tens of seconds at 200,000 lines, too long for a request. What the approver can act on is checked here
     first, so a refusal is immediate; the job checks again under the row lock and approves."""
+    authorize(acting_user, Perm.PAYMENT_RUN_APPROVE, COUNTY_WIDE)
     _approval_check(run, acting_user, expected_lines, expected_total)
     if approval_job_in_progress(run) is not None:
         raise ValidationError(_("该批次的审批正在进行中，请稍候。"))
@@ -497,6 +501,7 @@ def payment_run_approve(
     (the database enforces both). Stopped enrollments are suspended with their reasons. The lines are frozen with
     the payees' details and 序号, and 重发 lines claim the failed lines they pay again. `expected_lines` and
     `expected_total`: the figures the approver confirmed; a run recomputed since is refused."""
+    authorize(acting_user, Perm.PAYMENT_RUN_APPROVE, COUNTY_WIDE)
     with transaction.atomic():
         run = PaymentRun.objects.select_for_update(of=("self",)).select_related("program", "job").get(pk=run.pk)
         _approval_check(run, acting_user, expected_lines, expected_total)
@@ -540,6 +545,7 @@ def payment_run_approve(
 
 
 def payment_run_discard(*, run: PaymentRun, acting_user) -> PaymentRun:
+    authorize(acting_user, Perm.PAYMENT_RUN_CREATE, COUNTY_WIDE)
     with transaction.atomic():
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)
         if run.status != RunStatus.DRAFT:

@@ -155,10 +155,10 @@ def test_summary_pdf_contains_name_and_category(cw_client, person):
     assert "张三" in text and "智力" in text and "残疾人信息表" in text
 
 
-def test_household_page_and_add_member(cw_client, person, village):
+def test_household_page_and_add_member(cw_client, caseworker, person, village):
     from cases.services import household_create
 
-    household = household_create(register_number="HH-7", village=village, acting_user=None)
+    household = household_create(register_number="HH-7", village=village, acting_user=caseworker)
     url = reverse("cases:household_add_member", args=[household.pk])
     response = cw_client.post(url, {"id_number": person.id_number, "relation": "head"})
     assert response.status_code == 302

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,7 +73,7 @@ def test_a_reviewed_assessment_cannot_be_rejected(person, users):
 def test_only_reviewers_reject(person, users):
     a = assessment(person)
     for role in (Role.CASEWORKER, Role.LIAISON, Role.LEADER, Role.FINANCE):
-        with pytest.raises(ValidationError):
+        with pytest.raises(PermissionDenied):
             assessment_reject(assessment=a, reason="x", acting_user=users[role])
     a.refresh_from_db()
     assert a.rejected_on is None

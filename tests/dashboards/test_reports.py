@@ -145,7 +145,7 @@ def test_the_monthly_statement_is_scheduled_on_the_first(dash_world, django_capt
 
 
 def test_a_liaison_cannot_request_reports(dash_world):
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         report_request(kind=ReportKind.WORK_YEAR, params={}, acting_user=dash_world.users[Role.LIAISON])

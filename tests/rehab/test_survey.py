@@ -24,8 +24,8 @@ def survey_round(caseworker):
     )
 
 
-def test_a_visit_records_needed_services_as_needs(survey_round, person, liaison):
-    need_create(person=person, need_type="home_care", recorded_on=TODAY, acting_user=liaison)  # already open
+def test_a_visit_records_needed_services_as_needs(survey_round, person, liaison, caseworker):
+    need_create(person=person, need_type="home_care", recorded_on=TODAY, acting_user=caseworker)  # already open
     record, needs = survey_record_save(
         survey_round=survey_round,
         person=person,

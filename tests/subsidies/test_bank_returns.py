@@ -184,7 +184,9 @@ def resends(run):
     return [(line.person_id, f"{line.month:%Y-%m}", line.amount) for line in run.lines.filter(kind=LineKind.RESEND)]
 
 
-def test_a_failed_line_is_paid_again_once_after_the_account_changed(january, three, compute, finance, admin_user):
+def test_a_failed_line_is_paid_again_once_after_the_account_changed(
+    january, three, compute, finance, finance2, admin_user
+):
     _a, b, _c = three
     fail(january, b, finance)
     # Account unchanged: held, not paid again.
@@ -194,7 +196,7 @@ def test_a_failed_line_is_paid_again_once_after_the_account_changed(january, thr
     march = compute("nursing", date(2026, 3, 1))
     assert resends(march) == [(b.pk, "2026-01", Decimal("80.00"))]
     assert march.resend_count == 1 and march.lines_count == 4 and march.total == Decimal("340.00")
-    march = payment_run_approve(run=march, acting_user=admin_user)
+    march = payment_run_approve(run=march, acting_user=finance2)
     line = march.lines.get(kind=LineKind.RESEND)
     assert line.account == "6230000099998888" and line.resend_of.run_id == january.pk
     assert PaymentResult.objects.get(status="failed").resent_line == line
@@ -221,28 +223,28 @@ def test_resend_only_in_a_later_run_of_the_same_program(january, three, compute,
     assert resends(compute("nursing", date(2026, 2, 1))) == [(b.pk, "2026-01", Decimal("80.00"))]
 
 
-def test_two_drafts_cannot_both_pay_it_again(january, three, compute, finance, admin_user):
+def test_two_drafts_cannot_both_pay_it_again(january, three, compute, finance, finance2, admin_user):
     _a, b, _c = three
     fail(january, b, finance)
     account_change(b, admin_user)
     february = compute("nursing", date(2026, 2, 1))
     march = compute("nursing", date(2026, 3, 1))
     assert resends(february) == resends(march) != []
-    payment_run_approve(run=march, acting_user=admin_user)
+    payment_run_approve(run=march, acting_user=finance2)
     with pytest.raises(ValidationError, match="已由其他批次重发"):
-        payment_run_approve(run=february, acting_user=admin_user)
+        payment_run_approve(run=february, acting_user=finance2)
     february.refresh_from_db()
     assert february.status == RunStatus.DRAFT
 
 
-def test_an_account_changed_back_is_refused_at_approval(january, three, compute, finance, admin_user):
+def test_an_account_changed_back_is_refused_at_approval(january, three, compute, finance, finance2, admin_user):
     _a, b, _c = three
     fail(january, b, finance)
     account_change(b, admin_user)
     february = compute("nursing", date(2026, 2, 1))
     account_change(b, admin_user, card="6217000011110002")
     with pytest.raises(ValidationError, match="与失败时相同"):
-        payment_run_approve(run=february, acting_user=admin_user)
+        payment_run_approve(run=february, acting_user=finance2)
 
 
 def test_a_failed_month_is_not_recovered_and_its_resend_is(january, three, compute, finance, admin_user):

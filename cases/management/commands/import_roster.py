@@ -69,6 +69,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"row {row}, column {column}: {prefix}{issue['message']}")
             created = updated = 0
             if commit and report.is_valid:
+                # Every write has a real acting user (services authorize it): without --user, the system user.
+                acting_user = acting_user or system_user()
+                if acting_user is None:
+                    raise CommandError("no active administrator to record the import as: pass --user")
                 with transaction.atomic():
                     counts = roster_apply(report=report, acting_user=acting_user, source="import_roster")
                     created, updated = counts.get("created", 0), counts.get("updated", 0)

@@ -6,6 +6,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fedportal.core.sensitive import ACCOUNT, CERTIFICATE, ID_NUMBER, PHONE, mask
+
 register = template.Library()
 
 _LABELS = {"insert": gettext_lazy("新增"), "update": gettext_lazy("修改"), "delete": gettext_lazy("删除")}
@@ -49,10 +51,24 @@ def _field(model_label: str, name: str):
     return None
 
 
+# Recorded values that are sensitive numbers: the audit log shows them masked like every other page (the full
+# value stays in the trail; fedportal/core/sensitive.py).
+_SENSITIVE = {
+    "id_number": ID_NUMBER,
+    "phone": PHONE,
+    "guardian_phone": PHONE,
+    "social_security_card": ACCOUNT,
+    "account": ACCOUNT,
+}
+
+
 def _words(field, value, user_names: dict) -> str:
-    """One recorded value as a person reads it: a choice's label, a user's name, a yes/no, a local time."""
+    """One recorded value as a person reads it: a choice's label, a user's name, a yes/no, a local time, a mask."""
     if value in (None, ""):
         return "—"
+    name = getattr(field, "name", "")
+    if name in _SENSITIVE or (name == "number" and field.model._meta.model_name == "certificate"):
+        return mask(str(value), _SENSITIVE.get(name, CERTIFICATE), strict=False)
     if field is not None:
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
