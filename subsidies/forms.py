@@ -16,7 +16,13 @@ from .selectors import DYNAMIC_EXCESS, DYNAMIC_MISSING
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # Fields that belong to one program only; every other field is common to all programs.
-PROGRAM_FIELDS = {"education": ("school", "education_stage")}
+PROGRAM_FIELDS = {
+    "education": ("school", "education_stage"),
+    "freshman": ("school",),
+    # Grants paid once per event name the event (评残 date and hospital; the occasion of 慰问金).
+    "assessment": ("occasion",),
+    "holiday": ("occasion",),
+}
 
 
 class ApplicationForm(forms.Form):
@@ -32,6 +38,12 @@ class ApplicationForm(forms.Form):
     school = forms.CharField(label=_("就读学校（助学金）"), max_length=100, required=False)
     education_stage = forms.ChoiceField(
         label=_("就读学段（助学金）"), choices=[("", "—"), *EducationStage.choices], required=False
+    )
+    occasion = forms.CharField(
+        label=_("事由/活动"),
+        max_length=100,
+        required=False,
+        help_text=_("如：2027年春节慰问；评残 2026-11-03 县人民医院"),
     )
     proof = forms.FileField(label=_("证明材料"), required=False)
     comment = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
