@@ -60,10 +60,9 @@ class ApplicationForm(forms.Form):
             self.fields["program"].initial = program.pk
             self.fields["program"].widget = forms.HiddenInput()
         own = set(PROGRAM_FIELDS.get(program.code, ())) if program is not None else set()
-        for fields in PROGRAM_FIELDS.values():
-            for name in fields:
-                if program is None or name not in own:
-                    del self.fields[name]
+        for name in {name for fields in PROGRAM_FIELDS.values() for name in fields}:
+            if program is None or name not in own:
+                del self.fields[name]
 
     def clean_program(self):
         program = self.cleaned_data["program"]

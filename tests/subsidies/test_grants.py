@@ -138,9 +138,7 @@ def test_college_freshman_own_or_parents_certificate(make_holder, grant, compute
 
     household = HouseholdFactory(village=village)
     make_holder(household=household, relation_to_head="head", grade=1)
-    child = make_holder(
-        certificate=False, household=household, relation_to_head="child", education_stage="college"
-    )
+    child = make_holder(certificate=False, household=household, relation_to_head="child", education_stage="college")
     student = make_holder(education_stage="college")
     nobody = make_holder(certificate=False, education_stage="college")
     assert verdict("freshman", child) == ([], "college_parent")
