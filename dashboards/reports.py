@@ -117,8 +117,10 @@ def build_work_report(
             "cancel": format_number(kinds.get("cancel", 0)),
         },
     ]
+    # One-off grants are counted in persons and payments (below), never in person-months.
+    once = {p["code"] for p in data["grants"]["programs"] if p["period_kind"] == "once"}
     for p in data["subsidies"]["programs"]:
-        if p["person_months"]:
+        if p["person_months"] and p["code"] not in once:
             paragraphs.append(
                 _("%(name)s：共发放 %(pm)s 人月，金额 %(amount)s 元。")
                 % {
