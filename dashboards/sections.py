@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fedportal.accounts.permissions import Perm, has_perm
 
@@ -556,56 +556,56 @@ def grants_section(data: dict, *, scope: int | None, rights: LinkRights, prefix:
 COMMUNITY_AREAS = (
     (
         "employment",
-        _lazy("就业服务"),
+        gettext_lazy("就业服务"),
         (
-            ("training_sessions", _lazy("职业技能培训班次"), "int", "community:training_list"),
-            ("training_person_times", _lazy("培训人次"), "int", "community:training_list"),
-            ("training_persons", _lazy("培训人数"), "int", "community:training_list"),
-            ("job_fairs", _lazy("专场招聘会"), "int", "community:job_fair_list"),
-            ("job_fair_positions", _lazy("提供岗位"), "int", "community:job_fair_list"),
-            ("referrals", _lazy("推荐就业人次"), "int", "community:referral_list"),
-            ("placements", _lazy("稳岗就业人数"), "int", "community:referral_list"),
-            ("workshop_workers", _lazy("庇护性就业人数"), "int", "community:workshop_list"),
+            ("training_sessions", gettext_lazy("职业技能培训班次"), "int", "community:training_list"),
+            ("training_person_times", gettext_lazy("培训人次"), "int", "community:training_list"),
+            ("training_persons", gettext_lazy("培训人数"), "int", "community:training_list"),
+            ("job_fairs", gettext_lazy("专场招聘会"), "int", "community:job_fair_list"),
+            ("job_fair_positions", gettext_lazy("提供岗位"), "int", "community:job_fair_list"),
+            ("referrals", gettext_lazy("推荐就业人次"), "int", "community:referral_list"),
+            ("placements", gettext_lazy("稳岗就业人数"), "int", "community:referral_list"),
+            ("workshop_workers", gettext_lazy("庇护性就业人数"), "int", "community:workshop_list"),
         ),
     ),
     (
         "relief",
-        _lazy("走访慰问"),
+        gettext_lazy("走访慰问"),
         (
-            ("relief_visits", _lazy("走访慰问人次"), "int", "community:relief_list"),
-            ("relief_households", _lazy("走访慰问户数"), "int", "community:relief_list"),
-            ("relief_cash", _lazy("慰问金(元)"), "money", "community:relief_list"),
-            ("relief_goods", _lazy("慰问物资折款(元)"), "money", "community:relief_list"),
+            ("relief_visits", gettext_lazy("走访慰问人次"), "int", "community:relief_list"),
+            ("relief_households", gettext_lazy("走访慰问户数"), "int", "community:relief_list"),
+            ("relief_cash", gettext_lazy("慰问金(元)"), "money", "community:relief_list"),
+            ("relief_goods", gettext_lazy("慰问物资折款(元)"), "money", "community:relief_list"),
         ),
     ),
     (
         "legal",
-        _lazy("法律援助与维权"),
+        gettext_lazy("法律援助与维权"),
         (
-            ("legal_cases", _lazy("受理案件"), "int", "community:case_list"),
-            ("legal_aid_cases", _lazy("法律援助案件"), "int", "community:case_list"),
-            ("complaints", _lazy("信访投诉"), "int", "community:case_list"),
-            ("cases_closed", _lazy("办结"), "int", "community:case_list"),
+            ("legal_cases", gettext_lazy("受理案件"), "int", "community:case_list"),
+            ("legal_aid_cases", gettext_lazy("法律援助案件"), "int", "community:case_list"),
+            ("complaints", gettext_lazy("信访投诉"), "int", "community:case_list"),
+            ("cases_closed", gettext_lazy("办结"), "int", "community:case_list"),
         ),
     ),
     (
         "culture",
-        _lazy("文化体育"),
+        gettext_lazy("文化体育"),
         (
-            ("culture_events", _lazy("文体活动场次"), "int", "community:event_list"),
-            ("culture_participant_times", _lazy("参与人次"), "int", "community:event_list"),
+            ("culture_events", gettext_lazy("文体活动场次"), "int", "community:event_list"),
+            ("culture_participant_times", gettext_lazy("参与人次"), "int", "community:event_list"),
         ),
     ),
     (
         "detection",
-        _lazy("残疾预防与早期筛查"),
+        gettext_lazy("残疾预防与早期筛查"),
         (
-            ("screening_first_screens", _lazy("儿童初筛人数"), "int", "community:screening_list"),
-            ("screening_rescreens", _lazy("复筛人数"), "int", "community:screening_list"),
-            ("screening_diagnoses", _lazy("确诊人数"), "int", "community:screening_list"),
-            ("screening_referrals", _lazy("转介康复救助"), "int", "community:screening_list"),
-            ("suspected_reports", _lazy("疑似残疾人筛查上报"), "int", "community:suspected_list"),
-            ("suspected_referred", _lazy("转入评残"), "int", "community:suspected_list"),
+            ("screening_first_screens", gettext_lazy("儿童初筛人数"), "int", "community:screening_list"),
+            ("screening_rescreens", gettext_lazy("复筛人数"), "int", "community:screening_list"),
+            ("screening_diagnoses", gettext_lazy("确诊人数"), "int", "community:screening_list"),
+            ("screening_referrals", gettext_lazy("转介康复救助"), "int", "community:screening_list"),
+            ("suspected_reports", gettext_lazy("疑似残疾人筛查上报"), "int", "community:suspected_list"),
+            ("suspected_referred", gettext_lazy("转入评残"), "int", "community:suspected_list"),
         ),
     ),
 )
