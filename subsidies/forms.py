@@ -79,7 +79,8 @@ class ApplicationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("person") and not data.get("id_number"):
+        # A person chosen beforehand (from the person page) has no ID number field to complain on.
+        if self.person is None and not data.get("person") and not data.get("id_number"):
             self.add_error("id_number", _("请选择残疾人，或填写身份证号。"))
         return data
 
