@@ -18,7 +18,7 @@ PROGRAMS = [
     # code, name, full name, period kind, sort, {tier: [(from, amount), ...]}, {parameter: value}, payee
     ("fuel", "燃油补贴", "机动轮椅车燃油补贴", "yearly", 5, {"default": [(START, "260")]}, {}, None),
     ("medication", "服药补助", "精神残疾人服药补助", "monthly", 6, {"default": [(START, "100")]},
-     {"backpay_months": 12}, None),
+     {"backpay_months": 12, "recovery_months": 24}, None),
     ("assessment", "评定补贴", "残疾评定补贴", "once", 7, {"default": [(START, "150")]}, {}, None),
     ("self_employment", "创业补贴", "残疾人自主创业补贴", "once", 8, {"default": [(START, "5000")]},
      {"min_age": 16, "max_age": 59}, None),
