@@ -25,7 +25,7 @@ def issues(report, row):
 
 
 @pytest.fixture
-def holder(village):
+def holder(village, programs):
     return HolderFactory(village=village, category=4, grade=1)
 
 
