@@ -23,13 +23,21 @@ from ..models import (
     OncePayment,
     StepAction,
 )
-from ..rules import eligibility_reasons, rule_for
+from ..rules import REASONS, eligibility_reasons, rule_for
 
 
 def application_eligibility(application: Application, on: date | None = None) -> list[str]:
-    return eligibility_reasons(application.program.code, [application.person_id], on or local_today())[
+    reasons = eligibility_reasons(application.program.code, [application.person_id], on or local_today())[
         application.person_id
     ]
+    program = application.program
+    if (
+        program.is_once
+        and _once_per(program) == "person"
+        and OncePayment.objects.filter(person_id=application.person_id, program=program).exists()
+    ):
+        reasons = [*reasons, str(REASONS["once_paid"])]
+    return reasons
 
 
 def _once_per(program) -> str:

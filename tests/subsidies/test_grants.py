@@ -2,15 +2,19 @@
 "never twice" (the ledger's constraint and the application check), and the payment run's lines, including the
 contribution subsidies whose sheet pays the insurer."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from certificates.models import Assessment
 from fedportal.accounts.models import Role
+from subsidies.exports import write_payment_sheet
 from subsidies.models import EnrollmentStatus, OncePayment, PaymentLine
 from subsidies.rules import eligibility_codes
 from subsidies.services import application_decide, application_submit, application_township_check
@@ -170,6 +174,13 @@ def test_pension_contribution_severe_or_poor_paid_to_the_insurer(make_holder, en
         (poor.pk, "2026-01", "current"): Decimal("100.00"),
     }
     program = programs["pension"]
+    sheet = io.BytesIO()
+    write_payment_sheet(run, sheet)
+    rows = list(load_workbook(sheet, read_only=True)["发放明细"].iter_rows(min_row=2, values_only=True))
+    # 姓名, 社保卡号, 开户银行 are the insurer's; 备注 says the contribution is paid for the person of the ID number.
+    assert {(r[2], r[4], r[5], r[9]) for r in rows[:-1]} == {
+        (program.payee_name, program.payee_account, program.payee_bank, "代缴")
+    }
     frozen = {(line.payee_name, line.account, line.bank_name, line.id_number) for line in run.lines.all()}
     # The payee is the insurer; the ID number says whose contribution it is.
     assert frozen == {
@@ -201,3 +212,18 @@ def test_holiday_relief_once_per_occasion(make_holder, grant, compute, programs)
     assert lines_of(may) == {(person.pk, "2026-05", "current"): Decimal("500.00")}
     assert lines_of(compute("holiday", date(2026, 6, 1))) == {}
     assert OncePayment.objects.filter(person=person, program=programs["holiday"]).count() == 2
+
+
+def test_paid_once_shows_as_a_reason_and_the_form_asks_for_the_occasion(client, make_holder, grant, compute, users):
+    from subsidies.services import application_eligibility
+
+    worker = make_holder(id_number=born(1991, 909))
+    application = grant(worker, "self_employment")
+    compute("self_employment", date(2026, 3, 1), approve=True)
+    assert application_eligibility(application) == ["已享受过该一次性补贴"]
+    client.force_login(users[Role.CASEWORKER])
+    url = reverse("subsidies:application_create")
+    holiday = client.get(url, {"person": worker.pk, "program": "holiday"}).content.decode()
+    assert 'name="occasion"' in holiday and 'name="school"' not in holiday
+    freshman = client.get(url, {"person": worker.pk, "program": "freshman"}).content.decode()
+    assert 'name="school"' in freshman and 'name="occasion"' not in freshman
