@@ -228,17 +228,23 @@ _YEARLY_RECOVERY_PAIRS = """
 SELECT p.person_id, p.month, p.day, p.net, e.id AS enrollment_id
 FROM paid p LEFT JOIN subsidies_enrollment e ON e.person_id = p.person_id AND e.program_id = %(program_id)s"""
 
-# One-off grants: every active enrollment (an approved application) not yet in the OncePayment ledger, judged on
-# the day of its application. %(per_event)s is 1 when the grant is paid once per event (the application), else 0.
+# The event of a grant paid once per event: its application, or for an enrollment from a list (the enrollments
+# roster of an occasion) the month it starts, negative so that it never meets an application's id.
+ONCE_EVENT = "coalesce(e.application_id, -(extract(year FROM e.start_month)::bigint * 100 + extract(month FROM e.start_month)::bigint))"
+
+# One-off grants: every active enrollment (an approved application, or a list's row) not yet in the OncePayment
+# ledger, judged on the day of its application. %(per_event)s is 1 when the grant is paid once per event, else 0.
 _ONCE_PAIRS = """
 SELECT e.id AS enrollment_id, e.person_id, %(period)s::date AS month,
        least(coalesce(a.applied_on, %(period)s::date), %(period_end)s::date) AS day,
        EXISTS (SELECT 1 FROM subsidies_oncepayment op
                WHERE op.program_id = %(program_id)s AND op.person_id = e.person_id
-                 AND op.event = %(per_event)s * coalesce(e.application_id, 0)) AS already_paid,
+                 AND op.event = CASE WHEN %(per_event)s = 1 THEN {event} ELSE 0 END) AS already_paid,
        true AS listed
 FROM subsidies_enrollment e LEFT JOIN subsidies_application a ON a.id = e.application_id
-WHERE e.program_id = %(program_id)s AND e.status = 'active' AND e.start_month <= %(period)s"""
+WHERE e.program_id = %(program_id)s AND e.status = 'active' AND e.start_month <= %(period)s""".replace(
+    "{event}", ONCE_EVENT
+)
 
 _TEMP = "subsidies_run_judged"
 
@@ -505,7 +511,7 @@ def _record_once_payments(cursor, run: PaymentRun) -> None:
     """One-off grants: the ledger row of each paid line (its unique constraint refuses a second payment), and the
     enrollments paid end (已发放): the grant is done."""
     per_event = getattr(rule_for(run.program.code), "once_per", "person") == "event"
-    event = "coalesce(e.application_id, 0)" if per_event else "0"
+    event = ONCE_EVENT if per_event else "0"
     try:
         with transaction.atomic():
             cursor.execute(

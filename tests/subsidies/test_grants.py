@@ -227,3 +227,29 @@ def test_paid_once_shows_as_a_reason_and_the_form_asks_for_the_occasion(client, 
     assert 'name="occasion"' in holiday and 'name="school"' not in holiday
     freshman = client.get(url, {"person": worker.pk, "program": "freshman"}).content.decode()
     assert 'name="school"' in freshman and 'name="occasion"' not in freshman
+
+
+def test_holiday_relief_by_the_occasions_list(make_holder, compute, programs, caseworker):
+    """A list for the occasion (the enrollments roster's rows, 起始年月 the occasion's month): each list pays once."""
+    from subsidies.services import enrollment_bulk_upsert
+
+    first, second = make_holder(poverty="dibao"), make_holder(grade=1)
+
+    def occasion(month, persons):
+        enrollment_bulk_upsert(
+            rows=[
+                {"person_id": p.pk, "program_code": "holiday", "start_month": month, "paid_through": None, "note": ""}
+                for p in persons
+            ],
+            acting_user=caseworker,
+        )
+
+    occasion(date(2026, 1, 1), [first, second])
+    assert len(lines_of(compute("holiday", date(2026, 1, 1), approve=True))) == 2
+    occasion(date(2026, 1, 1), [first])  # the same list again: already paid
+    assert lines_of(compute("holiday", date(2026, 2, 1))) == {}
+    occasion(date(2026, 5, 1), [first])  # 助残日: a new occasion
+    assert lines_of(compute("holiday", date(2026, 5, 1), approve=True)) == {
+        (first.pk, "2026-05", "current"): Decimal("500.00")
+    }
+    assert OncePayment.objects.filter(program=programs["holiday"], person=first).count() == 2
