@@ -621,7 +621,7 @@ def community_sections(data: dict, *, scope: int | None, rights: LinkRights, pre
     sections = []
     for key, title, figures in COMMUNITY_AREAS:
         tbl = table(
-            _("%(start)s 至 %(end)s") % {"start": data["start"], "end": data["end"]},
+            _("%(title)s（%(start)s 至 %(end)s）") % {"title": title, "start": data["start"], "end": data["end"]},
             [_("数值")],
             [row(str(label), [cell(data[figure], fmt, url(list_name))]) for figure, label, fmt, list_name in figures],
             row_header=_("指标"),
