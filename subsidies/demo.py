@@ -146,9 +146,16 @@ def _seed_one_off_grants(*, rng, today: date, holders: list[int], programs: dict
             application_decide(application=application, acting_user=reviewer, approve=True)
             approved += 1
         if approved:
-            run = payment_run_create(program=program, period=applied_on.replace(day=1), acting_user=users["finance"])
-            job_execute(run.job_id)
-            run.refresh_from_db()
-            payment_run_approve(run=run, acting_user=users["finance2"])
-            paid += run.lines_count
+            paid += _pay(program, applied_on.replace(day=1), users).lines_count
+    # This year's contributions (paid to the insurers) and fuel subsidy, approved like the one-off grants.
+    for code in ("pension", "medical", "fuel"):
+        if code in programs and Enrollment.objects.filter(program=programs[code]).exists():
+            _pay(programs[code], this_year, users)
     return {"once_paid": paid, "once_waiting": waiting}
+
+
+def _pay(program, period: date, users):
+    run = payment_run_create(program=program, period=period, acting_user=users["finance"])
+    job_execute(run.job_id)
+    run.refresh_from_db()
+    return payment_run_approve(run=run, acting_user=users["finance2"])

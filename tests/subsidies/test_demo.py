@@ -45,7 +45,11 @@ def test_seed_demo_grants_through_the_workflow_and_runs(programs, make_holder, u
     assert created["once_paid"] >= 3 and created["once_waiting"] >= 1
     assert OncePayment.objects.filter(program=programs["holiday"]).count() == 3
     assert Application.objects.filter(program=programs["holiday"], status="submitted").count() == 1
-    # The contributions enroll the severe and the poor.
+    # The contributions enroll the severe and the poor, and this year's run pays them to the insurer.
+    from subsidies.models import PaymentLine
+
+    medical = PaymentLine.objects.filter(program=programs["medical"], run__status="approved")
+    assert set(medical.values_list("payee_name", flat=True)) == {programs["medical"].payee_name}
     assert set(Enrollment.objects.filter(program__code="medical").values_list("person_id", flat=True)) == {
         severe.pk,
         *(p.pk for p in poor),
