@@ -126,8 +126,9 @@ def _seed_one_off_grants(*, rng, today: date, holders: list[int], programs: dict
         program = programs.get(code)
         if program is None or not candidates:
             continue
-        judged = eligibility_codes(code, candidates, applied_on)
-        chosen = [pid for pid in candidates if pid in judged and not judged[pid][0]]
+        # Qualifying on the application day and today (the county review judges today).
+        judged, now = eligibility_codes(code, candidates, applied_on), eligibility_codes(code, candidates, today)
+        chosen = [pid for pid in candidates if pid in judged and not judged[pid][0] and pid in now and not now[pid][0]]
         chosen = sorted(rng.sample(chosen, min(wanted, len(chosen))))
         persons = {p.pk: p for p in Person.objects.filter(pk__in=chosen)}
         approved = 0
