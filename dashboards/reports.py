@@ -28,9 +28,11 @@ from .sections import (
     budget_section,
     cell,
     certified_sections,
+    community_sections,
     events_section,
     expiring_section,
     gaps_section,
+    grants_section,
     rehab_section,
     row,
     section,
@@ -73,6 +75,8 @@ def build_work_report(
         ("rehab", lambda: stats.rehab_figures(year=year, township_id=township_id)),
         ("expiring", lambda: stats.certificates_expiring(today=as_of, township_id=township_id)),
         ("gaps", lambda: stats.enrollment_gaps(on=as_of, township_id=township_id)),
+        ("grants", lambda: stats.grant_figures(start=date(year, 1, 1), end=end, township_id=township_id)),
+        ("community", lambda: stats.community_figures(start=date(year, 1, 1), end=end, township_id=township_id)),
     ]
     if progress:
         progress.start(len(steps) + 2, _("统计数据"))
@@ -88,6 +92,8 @@ def build_work_report(
         *subsidy_sections(data["subsidies"], **kw),
         budget_section(data["budget"], **kw),
         rehab_section(data["rehab"], **kw),
+        grants_section(data["grants"], **kw),
+        *community_sections(data["community"], **kw),
         expiring_section(data["expiring"], **kw),
         gaps_section(data["gaps"], **kw),
     ]
@@ -111,8 +117,10 @@ def build_work_report(
             "cancel": format_number(kinds.get("cancel", 0)),
         },
     ]
+    # One-off grants are counted in persons and payments (below), never in person-months.
+    once = {p["code"] for p in data["grants"]["programs"] if p["period_kind"] == "once"}
     for p in data["subsidies"]["programs"]:
-        if p["person_months"]:
+        if p["person_months"] and p["code"] not in once:
             paragraphs.append(
                 _("%(name)s：共发放 %(pm)s 人月，金额 %(amount)s 元。")
                 % {
@@ -121,6 +129,18 @@ def build_work_report(
                     "amount": format_number(p["total_amount"]),
                 }
             )
+    for p in data["grants"]["programs"]:
+        if p["times"] and p["period_kind"] == "once":
+            paragraphs.append(
+                _("%(name)s：发放 %(persons)s 人、%(times)s 人次，金额 %(amount)s 元。")
+                % {
+                    "name": p["name"],
+                    "persons": format_number(p["persons"]),
+                    "times": format_number(p["times"]),
+                    "amount": format_number(p["amount"]),
+                }
+            )
+    paragraphs.extend(_community_paragraphs(data["community"]))
     rehab_total = data["rehab"]["total"]
     if rehab_total and rehab_total["need_count"]:
         paragraphs.append(
@@ -139,6 +159,29 @@ def build_work_report(
         paragraphs=paragraphs,
         sections=[s for s in sections if s is not None],
     )
+
+
+def _community_paragraphs(c: dict) -> list[str]:
+    """The work report's sentences on employment, relief visits, legal aid, culture and early detection."""
+    n = {key: format_number(value) for key, value in c.items() if not isinstance(value, date)}
+    return [
+        _(
+            "就业服务：举办职业技能培训 %(training_sessions)s 期，培训 %(training_person_times)s 人次（%(training_persons)s 人）；"
+            "举办专场招聘会 %(job_fairs)s 场，推荐就业 %(referrals)s 人次，稳岗就业 %(placements)s 人；庇护性就业 %(workshop_workers)s 人。"
+        )
+        % n,
+        _(
+            "走访慰问困难残疾人家庭 %(relief_households)s 户、%(relief_visits)s 人次，发放慰问金 %(relief_cash)s 元、慰问物资折款 %(relief_goods)s 元。"
+        )
+        % n,
+        _("受理涉残法律援助案件 %(legal_aid_cases)s 件、信访投诉 %(complaints)s 件，办结 %(cases_closed)s 件。") % n,
+        _("开展文化体育活动 %(culture_events)s 场，参与 %(culture_participant_times)s 人次。") % n,
+        _(
+            "完成0—6岁儿童残疾初筛 %(screening_first_screens)s 人、复筛 %(screening_rescreens)s 人、确诊 %(screening_diagnoses)s 人；"
+            "筛查上报疑似残疾人 %(suspected_reports)s 人，转入评残 %(suspected_referred)s 人。"
+        )
+        % n,
+    ]
 
 
 def build_subsidy_statement(*, month: date, township_id: int | None, title: str, progress=None) -> Report:

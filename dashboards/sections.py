@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fedportal.accounts.permissions import Perm, has_perm
 
@@ -27,6 +28,7 @@ class LinkRights:
     subsidies: bool = False
     dynamic: bool = False
     rehab: bool = False
+    community: bool = False
 
     @classmethod
     def for_user(cls, user) -> LinkRights:
@@ -35,6 +37,7 @@ class LinkRights:
             subsidies=has_perm(user, Perm.PAYMENT_RUN_VIEW),
             dynamic=has_perm(user, Perm.PROGRAM_VIEW),
             rehab=has_perm(user, Perm.REHAB_VIEW),
+            community=has_perm(user, Perm.COMMUNITY_VIEW),
         )
 
 
@@ -508,6 +511,126 @@ def failed_payments_section(data: dict, *, scope: int | None, rights: LinkRights
     return section("failed_payments", _("发放失败与重发"), chart=chart, tables=[tbl], summary=summary)
 
 
+def grants_section(data: dict, *, scope: int | None, rights: LinkRights, prefix: str = "") -> dict:
+    """Every program's persons, person-times and amount paid in the period (approved runs), with a link to its runs."""
+    s = rights.subsidies
+    rows = [
+        row(
+            p["name"],
+            [
+                cell(p["persons"], url=links.payment_run(run_id=None, program_code=p["code"]) if s else None),
+                cell(p["times"]),
+                cell(p["amount"], "money"),
+            ],
+        )
+        for p in data["programs"]
+        if p["times"]
+    ]
+    tbl = table(
+        _("%(start)s 至 %(end)s 各项补贴与补助") % {"start": data["start"], "end": data["end"]},
+        [_("人数"), _("人次"), _("金额(元)")],
+        rows,
+        row(
+            _("合计"),
+            [cell(data["persons"]), cell(sum(p["times"] for p in data["programs"])), cell(data["amount"], "money")],
+        ),
+        row_header=_("补贴项目"),
+    )
+    chart = bar_chart(
+        title=_("各项补贴与补助发放金额"),
+        categories=[p["name"] for p in data["programs"] if p["times"]],
+        values=[p["amount"] for p in data["programs"] if p["times"]],
+        unit=_("元"),
+        chart_id=f"{prefix}grants",
+    )
+    return section(
+        "grants",
+        _("补贴与补助发放"),
+        chart=chart,
+        tables=[tbl],
+        note=_("人数每人计一次；人次按发放笔数计（按月补贴每月一次，一次性补助每次发放一次）；银行退回失败的不计。"),
+    )
+
+
+# The community figures of a work report, one section an area: (key, title, [(figure, label, fmt, list URL name)]).
+COMMUNITY_AREAS = (
+    (
+        "employment",
+        gettext_lazy("就业服务"),
+        (
+            ("training_sessions", gettext_lazy("职业技能培训班次"), "int", "community:training_list"),
+            ("training_person_times", gettext_lazy("培训人次"), "int", "community:training_list"),
+            ("training_persons", gettext_lazy("培训人数"), "int", "community:training_list"),
+            ("job_fairs", gettext_lazy("专场招聘会"), "int", "community:job_fair_list"),
+            ("job_fair_positions", gettext_lazy("提供岗位"), "int", "community:job_fair_list"),
+            ("referrals", gettext_lazy("推荐就业人次"), "int", "community:referral_list"),
+            ("placements", gettext_lazy("稳岗就业人数"), "int", "community:referral_list"),
+            ("workshop_workers", gettext_lazy("庇护性就业人数"), "int", "community:workshop_list"),
+        ),
+    ),
+    (
+        "relief",
+        gettext_lazy("走访慰问"),
+        (
+            ("relief_visits", gettext_lazy("走访慰问人次"), "int", "community:relief_list"),
+            ("relief_households", gettext_lazy("走访慰问户数"), "int", "community:relief_list"),
+            ("relief_cash", gettext_lazy("慰问金(元)"), "money", "community:relief_list"),
+            ("relief_goods", gettext_lazy("慰问物资折款(元)"), "money", "community:relief_list"),
+        ),
+    ),
+    (
+        "legal",
+        gettext_lazy("法律援助与维权"),
+        (
+            ("legal_cases", gettext_lazy("受理案件"), "int", "community:case_list"),
+            ("legal_aid_cases", gettext_lazy("法律援助案件"), "int", "community:case_list"),
+            ("complaints", gettext_lazy("信访投诉"), "int", "community:case_list"),
+            ("cases_closed", gettext_lazy("办结"), "int", "community:case_list"),
+        ),
+    ),
+    (
+        "culture",
+        gettext_lazy("文化体育"),
+        (
+            ("culture_events", gettext_lazy("文体活动场次"), "int", "community:event_list"),
+            ("culture_participant_times", gettext_lazy("参与人次"), "int", "community:event_list"),
+        ),
+    ),
+    (
+        "detection",
+        gettext_lazy("残疾预防与早期筛查"),
+        (
+            ("screening_first_screens", gettext_lazy("儿童初筛人数"), "int", "community:screening_list"),
+            ("screening_rescreens", gettext_lazy("复筛人数"), "int", "community:screening_list"),
+            ("screening_diagnoses", gettext_lazy("确诊人数"), "int", "community:screening_list"),
+            ("screening_referrals", gettext_lazy("转介康复救助"), "int", "community:screening_list"),
+            ("suspected_reports", gettext_lazy("疑似残疾人筛查上报"), "int", "community:suspected_list"),
+            ("suspected_referred", gettext_lazy("转入评残"), "int", "community:suspected_list"),
+        ),
+    ),
+)
+
+
+def community_sections(data: dict, *, scope: int | None, rights: LinkRights, prefix: str = "") -> list[dict]:
+    """One section per area of the community records, each figure linked to the list it counts (that year)."""
+    year = data["start"].year
+
+    def url(name):
+        return links.url_for(name, {"year": year, "township": scope}) if rights.community else None
+
+    sections = []
+    for key, title, figures in COMMUNITY_AREAS:
+        tbl = table(
+            _("%(title)s（%(start)s 至 %(end)s）") % {"title": title, "start": data["start"], "end": data["end"]},
+            [_("数值")],
+            [row(str(label), [cell(data[figure], fmt, url(list_name))]) for figure, label, fmt, list_name in figures],
+            row_header=_("指标"),
+        )
+        summary = [(str(label), cell(data[figure], fmt), "") for figure, label, fmt, _name in figures[:2]]
+        sections.append(section(f"community-{key}", str(title), tables=[tbl], summary=summary))
+    return sections
+
+
 def localized(value):
     """The cached figures are the same for every language (computed in Chinese, see selectors); the names and labels
     of their vocabulary (programs, categories, grades, device types…) are put into the reader's language here,
@@ -535,6 +658,10 @@ def dashboard_sections(figures: dict, *, rights: LinkRights) -> list[dict]:
     ]
     if "failed_payments" in figures:
         sections.append(failed_payments_section(figures["failed_payments"], scope=scope, rights=rights))
+    if "grants" in figures:
+        sections.append(grants_section(figures["grants"], scope=scope, rights=rights))
+    if "community" in figures:
+        sections.extend(community_sections(figures["community"], scope=scope, rights=rights))
     if "gaps" in figures:
         sections.append(gaps_section(figures["gaps"], scope=scope, rights=rights))
     return [s for s in sections if s is not None]

@@ -25,7 +25,7 @@ from .models import GeneratedReport
 
 # Figures live 20 minutes; the beat task (schedule.py) recomputes every scope every 10 minutes.
 CACHE_SECONDS = 20 * 60
-CACHE_VERSION = 2  # 2: person-months are distinct (person, month) pairs, not lines
+CACHE_VERSION = 3  # 2: person-months are distinct (person, month) pairs, not lines; 3: grants and community
 
 
 def dashboard_township_for_user(user, requested: str | int | None) -> int | None:
@@ -69,6 +69,8 @@ def _figures(*, township_id: int | None, today: date) -> dict:
         "rehab": stats.rehab_figures(year=today.year, township_id=township_id),
         "expiring": stats.certificates_expiring(today=today, township_id=township_id),
         "failed_payments": stats.failed_payments(months=months, township_id=township_id),
+        "grants": stats.grant_figures(start=date(today.year, 1, 1), end=today, township_id=township_id),
+        "community": stats.community_figures(start=date(today.year, 1, 1), end=today, township_id=township_id),
     }
 
 

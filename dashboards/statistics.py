@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, Concat, TruncMonth
 
 from cases.models import Township
 from certificates.models import Category, Certificate, CertificateLifecycleEvent, CertificateStatus, EventKind, Grade
+from community.selectors import community_figures_for
 from rehab.models import ServiceType, SurveyRecord, SurveyRound
 from rehab.selectors import rehab_indicators, rehab_indicators_total, survey_progress
 from subsidies.models import Budget, LineKind, PaymentLine, PaymentRun, Program, RunStatus
@@ -260,6 +261,50 @@ def subsidy_payments(*, months: list[date], township_id: int | None = None) -> d
             }
         )
     return {"months": months, "programs": programs, "total_amount": sum((p["total_amount"] for p in programs), ZERO)}
+
+
+def grant_figures(*, start: date, end: date, township_id: int | None = None) -> dict:
+    """Per program, what approved runs of periods in [start, end] paid: persons (each once), person-times (lines:
+    a monthly allowance counts each month, a one-off grant each payment) and the amount; a failed payment the bank
+    returned is not counted, its 重发 is. Returns {"start", "end", "programs": [{code, name, persons, times, amount,
+    period_kind}], "persons", "amount"}."""
+    lines = PaymentLine.objects.filter(
+        run__status=RunStatus.APPROVED,
+        run__period__gte=start.replace(day=1),
+        run__period__lte=end,
+        kind__in=[LineKind.CURRENT, LineKind.BACKPAY, LineKind.RESEND],
+    ).exclude(result__status="failed")
+    if township_id is not None:
+        lines = lines.filter(township_id=township_id)
+    paid = {
+        r["program_id"]: r
+        for r in lines.values("program_id")
+        .annotate(persons=Count("person_id", distinct=True), times=Count("pk"), amount=Sum("amount"))
+        .order_by()
+    }
+    programs = [
+        {
+            "code": program.code,
+            "name": program.name,
+            "period_kind": program.period_kind,
+            "persons": paid.get(program.pk, {}).get("persons", 0),
+            "times": paid.get(program.pk, {}).get("times", 0),
+            "amount": paid.get(program.pk, {}).get("amount") or ZERO,
+        }
+        for program in _programs()
+    ]
+    return {
+        "start": start,
+        "end": end,
+        "programs": programs,
+        "persons": lines.values("person_id").distinct().count(),
+        "amount": sum((p["amount"] for p in programs), ZERO),
+    }
+
+
+def community_figures(*, start: date, end: date, township_id: int | None = None) -> dict:
+    """Employment, relief visits, legal aid, culture and early detection for [start, end] (community.selectors)."""
+    return community_figures_for(township_id=township_id, start=start, end=end)
 
 
 def budget_execution(*, years: list[int], township_id: int | None = None) -> dict:

@@ -99,9 +99,12 @@ def write_payment_sheet(run: PaymentRun, target, *, bank: str | None = None, pro
     the loop does no more than openpyxl's own write-only floor plus the formula guard.
     """
     program_name = run.program.name
-    period_format = "%Y-%m" if run.program.is_monthly else "%Y"
+    period_format = "%Y-%m" if run.program.period_is_month else "%Y"
     periods: dict = {}  # a run has a handful of distinct months: format each once
     notes = {"backpay": _("补发"), "resend": _("重发")}
+    if run.program.pays_insurer:
+        # Paid to the insurer for the person of the ID number (姓名 is the insurer's).
+        notes["current"] = _("代缴")
     workbook = Workbook(write_only=True)
     detail = workbook.create_sheet(DETAIL_SHEET)
     for letter, width in zip("ABCDEFGHIJ", (8, 14, 10, 21, 22, 16, 12, 10, 12, 8), strict=True):
@@ -201,7 +204,7 @@ def township_sheets(run: PaymentRun, *, township_id: int | None = None) -> list[
                 "id_number": id_number,
                 "card": card,
                 "bank": bank,
-                "period": f"{month:%Y-%m}" if run.program.is_monthly else f"{month:%Y}",
+                "period": f"{month:%Y-%m}" if run.program.period_is_month else f"{month:%Y}",
                 "amount": amount,
                 "number": sheet_number,
                 "backpay": kind == "backpay",

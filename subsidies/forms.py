@@ -16,7 +16,13 @@ from .selectors import DYNAMIC_EXCESS, DYNAMIC_MISSING
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # Fields that belong to one program only; every other field is common to all programs.
-PROGRAM_FIELDS = {"education": ("school", "education_stage")}
+PROGRAM_FIELDS = {
+    "education": ("school", "education_stage"),
+    "freshman": ("school",),
+    # Grants paid once per event name the event (评残 date and hospital; the occasion of 慰问金).
+    "assessment": ("occasion",),
+    "holiday": ("occasion",),
+}
 
 
 class ApplicationForm(forms.Form):
@@ -33,6 +39,12 @@ class ApplicationForm(forms.Form):
     education_stage = forms.ChoiceField(
         label=_("就读学段（助学金）"), choices=[("", "—"), *EducationStage.choices], required=False
     )
+    occasion = forms.CharField(
+        label=_("事由/活动"),
+        max_length=100,
+        required=False,
+        help_text=_("如：2027年春节慰问；评残 2026-11-03 县人民医院"),
+    )
     proof = forms.FileField(label=_("证明材料"), required=False)
     comment = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -48,10 +60,9 @@ class ApplicationForm(forms.Form):
             self.fields["program"].initial = program.pk
             self.fields["program"].widget = forms.HiddenInput()
         own = set(PROGRAM_FIELDS.get(program.code, ())) if program is not None else set()
-        for fields in PROGRAM_FIELDS.values():
-            for name in fields:
-                if program is None or name not in own:
-                    del self.fields[name]
+        for name in {name for fields in PROGRAM_FIELDS.values() for name in fields}:
+            if program is None or name not in own:
+                del self.fields[name]
 
     def clean_program(self):
         program = self.cleaned_data["program"]
@@ -68,7 +79,8 @@ class ApplicationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("person") and not data.get("id_number"):
+        # A person chosen beforehand (from the person page) has no ID number field to complain on.
+        if self.person is None and not data.get("person") and not data.get("id_number"):
             self.add_error("id_number", _("请选择残疾人，或填写身份证号。"))
         return data
 

@@ -20,6 +20,9 @@ from .rules import rule_for
 class PeriodKind(models.TextChoices):
     MONTHLY = "monthly", _("按月")
     YEARLY = "yearly", _("按年")
+    # One-off grants (创业补贴, 大学新生补助, 慰问金…): a run for a month pays each approved application once; the
+    # rule says whether once per person or once per event (one application, one occasion), and OncePayment holds it.
+    ONCE = "once", _("一次性")
 
 
 @audited()
@@ -35,6 +38,11 @@ class Program(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     description = models.TextField(_("说明"), blank=True)
+    # Contribution subsidies (城乡居民养老保险/医保 代缴) are paid to the insurer, not to the person: when set, the
+    # payment sheet's payee, account and bank are these for every line, and the person is named in 备注.
+    payee_name = models.CharField(_("收款单位"), max_length=50, blank=True, help_text=_("代缴类项目填写承保机构。"))
+    payee_account = models.CharField(_("收款账号"), max_length=30, blank=True)
+    payee_bank = models.CharField(_("收款银行"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -53,6 +61,19 @@ class Program(models.Model):
     @property
     def is_monthly(self) -> bool:
         return self.period_kind == PeriodKind.MONTHLY
+
+    @property
+    def is_once(self) -> bool:
+        return self.period_kind == PeriodKind.ONCE
+
+    @property
+    def period_is_month(self) -> bool:
+        """Monthly and one-off programs have runs for a month (YYYY-MM); yearly ones for a year."""
+        return self.period_kind in (PeriodKind.MONTHLY, PeriodKind.ONCE)
+
+    @property
+    def pays_insurer(self) -> bool:
+        return bool(self.payee_name)
 
 
 def _rule_of(row):
@@ -226,6 +247,8 @@ class Application(models.Model):
     # Education grants only.
     school = models.CharField(_("就读学校"), max_length=100, blank=True)
     education_stage = models.CharField(_("就读学段"), max_length=20, blank=True)
+    # One-off grants paid per event: the occasion (2027年春节慰问) or the event (评残 2026-11-03) it is for.
+    occasion = models.CharField(_("事由/活动"), max_length=100, blank=True)
     proof = models.FileField(_("证明材料"), upload_to="applications/%Y/%m/", blank=True)
     comment = models.TextField(_("说明"), blank=True)
     status = models.CharField(
@@ -381,7 +404,7 @@ class PaymentRun(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"{self.period:%Y-%m}" if self.program.is_monthly else f"{self.period:%Y}"
+        return f"{self.period:%Y-%m}" if self.program.period_is_month else f"{self.period:%Y}"
 
     @property
     def is_computed(self) -> bool:
@@ -472,6 +495,35 @@ class PaidMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.month:%Y-%m}"
+
+
+class OncePayment(models.Model):
+    """The ledger of one-off grants paid: written when a run is approved, one row per line. `event` is 0 for grants
+    paid once per person (创业补贴, 学前教育助学, 大学新生补助) and the application's id for grants paid once per
+    event (评定补贴, 慰问金), so the unique constraint is the database's "never twice"."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", verbose_name=_("补贴项目"))
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("残疾人"))
+    event = models.BigIntegerField(_("事件"), default=0)
+    # Approved lines are never deleted; no FK trigger on the deletes of draft lines.
+    line = models.OneToOneField(
+        PaymentLine, on_delete=models.PROTECT, related_name="+", db_constraint=False, verbose_name=_("发放明细")
+    )
+    paid_on = models.DateField(_("所属期"))
+
+    class Meta:
+        verbose_name = _("一次性补贴发放记录")
+        verbose_name_plural = _("一次性补贴发放记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "person", "event"],
+                name="once_payment_never_twice",
+                violation_error_message=_("该一次性补贴已向此人发放过。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.person_id} {self.event}"
 
 
 class PaymentStop(models.Model):
@@ -600,4 +652,22 @@ PROGRAM_NAMES = (
     gettext_noop("一户多残补助"),
     gettext_noop("困难残疾人生活补贴"),
     gettext_noop("重度残疾人护理补贴"),
+    gettext_noop("燃油补贴"),
+    gettext_noop("机动轮椅车燃油补贴"),
+    gettext_noop("评定补贴"),
+    gettext_noop("残疾评定补贴"),
+    gettext_noop("服药补助"),
+    gettext_noop("精神残疾人服药补助"),
+    gettext_noop("创业补贴"),
+    gettext_noop("残疾人自主创业补贴"),
+    gettext_noop("学前教育助学"),
+    gettext_noop("家庭经济困难残疾儿童学前教育助学"),
+    gettext_noop("大学新生补助"),
+    gettext_noop("残疾人及残疾人家庭子女大学新生补助"),
+    gettext_noop("养老保险代缴"),
+    gettext_noop("城乡居民养老保险缴费补贴"),
+    gettext_noop("医保代缴"),
+    gettext_noop("城乡居民医疗保险缴费补贴"),
+    gettext_noop("节日慰问金"),
+    gettext_noop("困难残疾人节日慰问金"),
 )

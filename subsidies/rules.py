@@ -394,3 +394,7 @@ def enrolled_eligibility_codes(program_code: str, person_ids: list[int], on: dat
     with connection.cursor() as cursor:
         cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
         return {person_id: (list(codes), tier) for person_id, codes, tier in cursor.fetchall()}
+
+
+# The grants of issue 13 register themselves; at the bottom, since they build on the classes above.
+from . import rules_grants  # noqa: E402, F401

@@ -42,7 +42,7 @@ def other_village(other_township):
 
 @pytest.fixture
 def programs(db):
-    """The four programs of the data migration. Transactional tests (browser, worker) flush every table, data
+    """The programs of the data migrations (the four, and the grants of 0008). Transactional tests (browser, worker) flush every table, data
     migrations' rows included, so create them again when missing."""
     from importlib import import_module
 
@@ -51,6 +51,7 @@ def programs(db):
     from subsidies.models import Program
 
     import_module("subsidies.migrations.0002_programs").create(apps, None)
+    import_module("subsidies.migrations.0008_grant_programs").create(apps, None)
     return {program.code: program for program in Program.objects.all()}
 
 

@@ -19,15 +19,36 @@ from ..models import (
     Enrollment,
     EnrollmentSource,
     EnrollmentStatus,
+    OncePayment,
     StepAction,
 )
-from ..rules import eligibility_reasons
+from ..rules import REASONS, eligibility_reasons, rule_for
 
 
 def application_eligibility(application: Application, on: date | None = None) -> list[str]:
-    return eligibility_reasons(application.program.code, [application.person_id], on or local_today())[
+    reasons = eligibility_reasons(application.program.code, [application.person_id], on or local_today())[
         application.person_id
     ]
+    program = application.program
+    if (
+        program.is_once
+        and _once_per(program) == "person"
+        and OncePayment.objects.filter(person_id=application.person_id, program=program).exists()
+    ):
+        reasons = [*reasons, str(REASONS["once_paid"])]
+    return reasons
+
+
+def _once_per(program) -> str:
+    return getattr(rule_for(program.code), "once_per", "person")
+
+
+def _check_once(person, program) -> None:
+    """A one-off grant: no second one while one waits to be paid; never a second one paid once per person."""
+    if Enrollment.objects.filter(person=person, program=program, status=EnrollmentStatus.ACTIVE).exists():
+        raise ValidationError(_("此人已有一笔待发放的该项补贴。"))
+    if _once_per(program) == "person" and OncePayment.objects.filter(person=person, program=program).exists():
+        raise ValidationError(_("此人已享受过该一次性补贴，不能重复申请。"))
 
 
 def application_submit(
@@ -40,6 +61,7 @@ def application_submit(
     applicant_relation: str = "",
     school: str = "",
     education_stage: str = "",
+    occasion: str = "",
     proof=None,
     comment: str = "",
 ) -> Application:
@@ -52,6 +74,10 @@ def application_submit(
         program.is_monthly
     ):
         raise ValidationError(_("此人已在享受该项补贴。"))
+    if program.is_once:
+        _check_once(person, program)
+        if _once_per(program) == "event" and not occasion.strip():
+            raise ValidationError(_("一次性补贴按事由发放，请填写事由/活动。"))
     application = Application(
         person=person,
         program=program,
@@ -60,6 +86,7 @@ def application_submit(
         applicant_relation=applicant_relation,
         school=school,
         education_stage=education_stage,
+        occasion=occasion.strip(),
         comment=comment,
         township_id=person.township_id,
         entered_by=acting_user,
@@ -129,6 +156,8 @@ def application_decide(*, application: Application, acting_user, approve: bool, 
         if approve:
             if reasons:
                 raise ValidationError(_("不符合条件：%(reasons)s") % {"reasons": "、".join(reasons)})
+            if application.program.is_once:
+                _check_once(application.person, application.program)
             start = application.applied_on.replace(day=1)
             Enrollment.objects.update_or_create(
                 person=application.person,

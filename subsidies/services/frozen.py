@@ -16,13 +16,17 @@ _FREEZE = """
 UPDATE subsidies_paymentline l
 SET sheet_number = n.number, payee_name = n.name, id_number = n.id_number, account = n.account, bank_name = n.bank
 FROM (
-    SELECT l2.id, p.name, p.id_number, p.social_security_card AS account, p.bank_name AS bank,
+    -- A contribution subsidy is paid to the insurer (Program.payee_*): its name, account and bank on every line.
+    SELECT l2.id, CASE WHEN prog.payee_name <> '' THEN prog.payee_name ELSE p.name END AS name, p.id_number,
+           CASE WHEN prog.payee_name <> '' THEN prog.payee_account ELSE p.social_security_card END AS account,
+           CASE WHEN prog.payee_name <> '' THEN prog.payee_bank ELSE p.bank_name END AS bank,
            CASE WHEN l2.kind <> 'recovery' THEN row_number() OVER (
                PARTITION BY l2.kind = 'recovery' ORDER BY t.code, p.name, l2.person_id, l2.month, l2.kind
            ) END AS number
     FROM subsidies_paymentline l2
     JOIN cases_person p ON p.id = l2.person_id
     JOIN cases_township t ON t.id = l2.township_id
+    JOIN subsidies_program prog ON prog.id = l2.program_id
     WHERE l2.run_id = %s
 ) n
 WHERE l.id = n.id
@@ -35,9 +39,12 @@ FROM subsidies_paymentresult r
 JOIN subsidies_paymentline o ON o.id = r.line_id
 JOIN subsidies_paymentrun orun ON orun.id = o.run_id
 JOIN cases_person p ON p.id = o.person_id
+JOIN subsidies_program prog ON prog.id = o.program_id
+CROSS JOIN LATERAL (SELECT CASE WHEN prog.payee_name <> '' THEN prog.payee_account
+                                ELSE p.social_security_card END AS account) now
 WHERE r.status = 'failed' AND r.resent_line_id IS NULL AND o.program_id = %(program_id)s
   AND orun.status = 'approved' AND orun.period < %(period)s
-  AND p.social_security_card <> '' AND p.social_security_card <> o.account
+  AND now.account <> '' AND now.account <> o.account
 ORDER BY o.person_id, o.month, o.id DESC
 """
 

@@ -9,7 +9,7 @@ deleting the draft's previous lines, so recomputing is idempotent and a killed w
 
 import os
 import time
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -49,7 +49,7 @@ def parse_period(program: Program, text: str) -> date:
     """`YYYY-MM` for monthly programs, `YYYY` for yearly ones -> the first day of the period."""
     text = (text or "").strip()
     try:
-        if program.is_monthly:
+        if program.period_is_month:
             year, month = text.split("-")
             if len(year) != 4 or len(month) != 2:
                 raise ValueError
@@ -58,7 +58,7 @@ def parse_period(program: Program, text: str) -> date:
             raise ValueError
         return date(int(text), 1, 1)
     except ValueError:
-        pattern = "YYYY-MM" if program.is_monthly else "YYYY"
+        pattern = "YYYY-MM" if program.period_is_month else "YYYY"
         raise ValidationError(_("所属期格式应为 %(pattern)s。") % {"pattern": pattern}) from None
 
 
@@ -79,9 +79,9 @@ def payment_run_create(*, program: Program, period: date, as_of: date | None = N
     period is reused (and recomputed) rather than duplicated."""
     authorize(acting_user, Perm.PAYMENT_RUN_CREATE, COUNTY_WIDE)
     rule_for(program.code)
-    if period.day != 1 or (not program.is_monthly and period.month != 1):
+    if period.day != 1 or (not program.period_is_month and period.month != 1):
         raise ValidationError(_("所属期必须是某月1日（年度项目为1月1日）。"))
-    if program.is_monthly:
+    if program.period_is_month:
         as_of = period
     else:
         as_of = as_of or date(period.year, 12, 1)
@@ -231,6 +231,24 @@ _YEARLY_RECOVERY_PAIRS = """
 SELECT p.person_id, p.month, p.day, p.net, e.id AS enrollment_id
 FROM paid p LEFT JOIN subsidies_enrollment e ON e.person_id = p.person_id AND e.program_id = %(program_id)s"""
 
+# The event of a grant paid once per event: its application, or for an enrollment from a list (the enrollments
+# roster of an occasion) the month it starts, negative so that it never meets an application's id.
+ONCE_EVENT = "coalesce(e.application_id, -(extract(year FROM e.start_month)::bigint * 100 + extract(month FROM e.start_month)::bigint))"
+
+# One-off grants: every active enrollment (an approved application, or a list's row) not yet in the OncePayment
+# ledger, judged on the day of its application. %(per_event)s is 1 when the grant is paid once per event, else 0.
+_ONCE_PAIRS = """
+SELECT e.id AS enrollment_id, e.person_id, %(period)s::date AS month,
+       least(coalesce(a.applied_on, %(period)s::date), %(period_end)s::date) AS day,
+       EXISTS (SELECT 1 FROM subsidies_oncepayment op
+               WHERE op.program_id = %(program_id)s AND op.person_id = e.person_id
+                 AND op.event = CASE WHEN %(per_event)s = 1 THEN {event} ELSE 0 END) AS already_paid,
+       true AS listed
+FROM subsidies_enrollment e LEFT JOIN subsidies_application a ON a.id = e.application_id
+WHERE e.program_id = %(program_id)s AND e.status = 'active' AND e.start_month <= %(period)s""".replace(
+    "{event}", ONCE_EVENT
+)
+
 _TEMP = "subsidies_run_judged"
 
 
@@ -262,6 +280,11 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
                 params["recovery_from"] = _first_paid_month(program, run.period)
                 _check_rates(program, rule, params["backpay_from"], run.period)
                 pairs = _MONTHLY_PAIRS
+            elif program.is_once:
+                _check_rates(program, rule, run.period, run.period)
+                params["per_event"] = 1 if getattr(rule, "once_per", "person") == "event" else 0
+                params["period_end"] = add_months(run.period, 1) - timedelta(days=1)
+                pairs = _ONCE_PAIRS
             else:
                 _check_rates(program, rule, run.period, run.period)
                 previous = previous_approved_run(run)
@@ -297,7 +320,11 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
             )
             _pause()
             _step(progress, _("追回核查"))
-            if program.is_monthly:
+            # A one-off grant is paid on the facts of its application and never recovered by a later run.
+            recovery = None
+            if program.is_once:
+                pass
+            elif program.is_monthly:
                 params["recheck_from"] = _recheck_from(program, run.period)
                 # Only with a parameter change to recheck: an OR here would turn the candidates' semi-join into a scan.
                 recheck = "l.month >= %(recheck_from)s OR" if params["recheck_from"] else ""
@@ -305,15 +332,16 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
                 recovery = f"{_PAID.format(persons=persons)}, {judged_sql(rule, _RECOVERY_PAIRS)}"
             else:
                 recovery = f"{_YEARLY_PAID}, {judged_sql(rule, _YEARLY_RECOVERY_PAIRS)}"
-            cursor.execute(
-                f"""WITH {recovery}
-                INSERT INTO subsidies_paymentline
-                    (run_id, program_id, person_id, enrollment_id, township_id, month, kind, tier, amount, reasons)
-                SELECT %(run_id)s, %(program_id)s, j.person_id, j.enrollment_id, j.township_id, j.month,
-                       'recovery', j.tier, j.net, array_to_string(j.reasons, ',')
-                FROM judged j WHERE cardinality(j.reasons) > 0""",
-                params,
-            )
+            if recovery:
+                cursor.execute(
+                    f"""WITH {recovery}
+                    INSERT INTO subsidies_paymentline
+                        (run_id, program_id, person_id, enrollment_id, township_id, month, kind, tier, amount, reasons)
+                    SELECT %(run_id)s, %(program_id)s, j.person_id, j.enrollment_id, j.township_id, j.month,
+                           'recovery', j.tier, j.net, array_to_string(j.reasons, ',')
+                    FROM judged j WHERE cardinality(j.reasons) > 0""",
+                    params,
+                )
             cursor.execute(f"DROP TABLE {_TEMP}")
         _step(progress, _("汇总"))
         _store_totals(run)
@@ -526,6 +554,8 @@ def payment_run_approve(
                   AND pm.program_id = l.program_id AND pm.person_id = l.person_id AND pm.month = l.month""",
                 [run.pk],
             )
+            if run.program.is_once:
+                _record_once_payments(cursor, run)
         stops = list(
             PaymentStop.objects.filter(run=run, enrollment__isnull=False).values_list("enrollment_id", "reasons")
         )
@@ -542,6 +572,29 @@ def payment_run_approve(
                 updated_at=timezone.now(),
             )
     return run
+
+
+def _record_once_payments(cursor, run: PaymentRun) -> None:
+    """One-off grants: the ledger row of each paid line (its unique constraint refuses a second payment), and the
+    enrollments paid end (已发放): the grant is done."""
+    per_event = getattr(rule_for(run.program.code), "once_per", "person") == "event"
+    event = ONCE_EVENT if per_event else "0"
+    try:
+        with transaction.atomic():
+            cursor.execute(
+                f"""INSERT INTO subsidies_oncepayment (program_id, person_id, event, line_id, paid_on)
+                SELECT l.program_id, l.person_id, {event}, l.id, l.month
+                FROM subsidies_paymentline l LEFT JOIN subsidies_enrollment e ON e.id = l.enrollment_id
+                WHERE l.run_id = %s AND l.kind = 'current'""",
+                [run.pk],
+            )
+    except IntegrityError:
+        raise ValidationError(_("批次中有已发放过的一次性补贴，请重新计算后再审批。")) from None
+    cursor.execute(
+        """UPDATE subsidies_enrollment e SET status = 'ended', status_reason = %s, updated_at = now()
+        FROM subsidies_paymentline l WHERE l.run_id = %s AND l.kind = 'current' AND e.id = l.enrollment_id""",
+        [(_("%(period)s 已发放") % {"period": run.period_label})[:200], run.pk],
+    )
 
 
 def payment_run_discard(*, run: PaymentRun, acting_user) -> PaymentRun:

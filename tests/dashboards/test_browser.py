@@ -28,6 +28,7 @@ def test_leader_sees_charts_and_matching_tables(page, login, dash_world):
     # 动态管理 arrives after the page (htmx) and shows the hand-counted figures.
     gaps = page.get_by_role("table", name=re.compile("^动态管理（"))
     nursing = gaps.get_by_role("row", name="护理补贴")
+    nursing.wait_for()  # all_inner_texts does not wait for the htmx response
     assert [c.strip() for c in nursing.locator("td").all_inner_texts()] == ["1", "2", "0"]
 
     # The number opens the registry list behind it.

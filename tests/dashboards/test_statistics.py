@@ -104,7 +104,8 @@ def test_certificates_expiring_in_90_days(dash_world):
 def test_qualifying_not_enrolled_and_enrolled_not_qualifying(dash_world):
     w = dash_world
     data = {p["code"]: p for p in stats.enrollment_gaps(on=w.today)["programs"]}
-    assert set(data) == {"living", "nursing"}
+    # 服药补助 (monthly, on application) has its gaps too.
+    assert set(data) == {"living", "nursing", "medication"}
     assert (data["living"]["enrolled"], data["living"]["missing"], data["living"]["excess"]) == (2, 0, 1)
     assert (data["nursing"]["enrolled"], data["nursing"]["missing"], data["nursing"]["excess"]) == (1, 2, 0)
     only_b = {p["code"]: p for p in stats.enrollment_gaps(on=w.today, township_id=w.other_township.pk)["programs"]}

@@ -31,7 +31,7 @@ def test_create_approve_export(celery_worker, programs, make_holder, enroll, fin
 @pytest.mark.django_db
 def test_errors_are_one_line(programs, finance):
     with pytest.raises(CommandError, match="未知的项目代码"):
-        call_command("payment_run", "create", "--program", "fuel", "--period", "2026-01", "--user", "finance")
+        call_command("payment_run", "create", "--program", "transport", "--period", "2026-01", "--user", "finance")
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("payment_run", "create", "--program", "nursing", "--period", "2026", "--user", "finance")
     with pytest.raises(CommandError, match="发放批次不存在"):
