@@ -14,6 +14,7 @@ from cases.comparison.services import (
     finding_reselect,
 )
 from cases.models import (
+    Comparison,
     ComparisonOrigin,
     ComparisonStatus,
     FindingKind,
@@ -132,10 +133,11 @@ def test_missing_column_is_a_bad_row(caseworker):
     assert comparison.issues[0]["row"] == 1 and comparison.issues[0]["column"] == "死亡日期"
 
 
-def test_hostile_file_is_refused_with_a_message(caseworker):
-    comparison = compare("deaths", b"PK\x03\x04 not a workbook", user=caseworker)
-    assert comparison.status == ComparisonStatus.INVALID
-    assert "损坏" in comparison.issues[0]["message"] or "Excel" in comparison.issues[0]["message"]
+def test_hostile_file_is_refused_with_a_message_before_it_is_stored(caseworker):
+    with pytest.raises(ValidationError) as refused:
+        compare("deaths", b"PK\x03\x04 not a workbook", user=caseworker)
+    assert "损坏" in refused.value.message_dict["file"][0]
+    assert not Comparison.objects.exists()
 
 
 # --- moves -----------------------------------------------------------------------------------------------------

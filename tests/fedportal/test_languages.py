@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_chinese_is_the_default(client):
     body = client.get(reverse("accounts:login")).content.decode()
-    assert "<html lang=\"zh-hans\"" in body
+    assert '<html lang="zh-hans"' in body
     assert '<h1 class="h4 mb-3">登录</h1>' in body
 
 
@@ -20,7 +20,7 @@ def test_english_is_selectable_and_translated(client, caseworker):
     assert login_en != "登录" and re.fullmatch(r"[\x20-\x7e]+", login_en)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("accounts:login")).content.decode()
-    assert "<html lang=\"en\"" in body
+    assert '<html lang="en"' in body
     assert login_en in body
     client.force_login(caseworker)
     assert people_en in client.get(reverse("home")).content.decode()
