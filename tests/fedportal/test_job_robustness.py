@@ -16,6 +16,7 @@ from cases.models import Person, RosterStatus
 from cases.rosters.services import roster_confirm, roster_upload
 from fedportal.jobs.models import Job, JobStatus
 from fedportal.jobs.services import job_cancel, job_execute, job_fail_stale, job_retry
+from tests.cases.comparison_fixtures import list_file
 from tests.cases.roster_fixtures import person_row, persons_file
 from tests.conftest import _database_url
 
@@ -184,6 +185,15 @@ content = open(%(roster)r, "rb").read()
 started = time.monotonic()
 response = client.post("/persons/rosters/", {"kind": "persons", "file": SimpleUploadedFile("a.xlsx", content)})
 out["upload"] = [response.status_code, time.monotonic() - started, response.content.decode()]
+from django.urls import reverse
+from cases.models import Comparison
+started = time.monotonic()
+response = client.post(
+    reverse("cases:comparison_list"),
+    {"kind": "deaths", "source": "list", "as_of": "2026-01-01", "file": SimpleUploadedFile("l.xlsx", open(%(list)r, "rb").read())},
+)
+out["comparison"] = [response.status_code, time.monotonic() - started, response.content.decode()]
+out["comparisons"] = Comparison.objects.count()
 started = time.monotonic()
 response = client.post("/persons/export/")
 out["export"] = [response.status_code, time.monotonic() - started, response.content.decode()[:20000]]
@@ -205,6 +215,10 @@ def test_with_the_broker_unreachable_requests_fail_fast_and_clearly_and_leave_no
 
     roster = tmp_path / "roster.xlsx"
     roster.write_bytes(persons_file(person_row(1)))
+    agency_list = tmp_path / "list.xlsx"
+    agency_list.write_bytes(
+        list_file("deaths", {"身份证号": "11010519491231002X", "姓名": "外县人", "死亡日期": "2026-01-01"})
+    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "fedportal.settings_test",
@@ -212,7 +226,7 @@ def test_with_the_broker_unreachable_requests_fail_fast_and_clearly_and_leave_no
         "REDIS_URL": "redis://127.0.0.1:9/0",
     }
     result = subprocess.run(
-        [sys.executable, "-c", _BROKER_DOWN % {"roster": str(roster)}],
+        [sys.executable, "-c", _BROKER_DOWN % {"roster": str(roster), "list": str(agency_list)}],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -226,6 +240,9 @@ def test_with_the_broker_unreachable_requests_fail_fast_and_clearly_and_leave_no
 
     errors = re.findall(r"invalid-feedback[^>]*>([^<]*)", body)
     assert status == 200 and "任务队列暂时无法连接" in body and seconds < 3, (status, seconds, errors)
+    status, seconds, body = out["comparison"]
+    assert status == 200 and "任务队列暂时无法连接" in body and seconds < 3, (status, seconds)
+    assert out["comparisons"] == 0
     status, seconds, body = out["export"]
     assert status == 503 and "任务队列暂时无法连接" in body and seconds < 3, (status, seconds)
     status, seconds, _body = out["dashboard"]

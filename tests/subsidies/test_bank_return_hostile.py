@@ -86,3 +86,67 @@ def test_a_stored_hostile_return_fails_its_job_with_the_message(finance, january
         assert bank_return.status == BankReturnStatus.INVALID, name
         assert any(fragment in error["message"] for error in bank_return.errors), name
     assert not PaymentResult.objects.exists()
+
+
+_QUEUE_DOWN = """
+import json, time
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from fedportal.jobs.models import Job
+from subsidies.models import BankReturn
+client = Client()
+client.force_login(get_user_model().objects.get(pk=%(user)d))
+content = open(%(path)r, "rb").read()
+started = time.monotonic()
+response = client.post(
+    "/subsidies/runs/%(run)d/returns/", {"file": SimpleUploadedFile("r.xlsx", content), "bank": ""}, follow=True
+)
+print(json.dumps({
+    "status": response.status_code,
+    "seconds": time.monotonic() - started,
+    "body": response.content.decode(),
+    "returns": BankReturn.objects.count(),
+    "open_jobs": Job.objects.filter(status__in=["pending", "running"]).count(),
+}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_queue_unreachable_a_return_upload_fails_fast_and_leaves_nothing(tmp_path, finance, january):
+    """Redis (broker and cache) pointed at a closed port, in a separate process so nothing of this one is touched."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    from tests.conftest import _database_url
+
+    assert reverse("subsidies:bank_return_upload", args=[january.pk]) == f"/subsidies/runs/{january.pk}/returns/"
+    path = tmp_path / "return.xlsx"
+    path.write_bytes(return_file(sheet_rows(january, finance)))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fedportal.settings_test",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": "redis://127.0.0.1:9/0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _QUEUE_DOWN % {"user": finance.pk, "path": str(path), "run": january.pk}],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["status"] == 200 and "任务队列暂时无法连接" in out["body"] and out["seconds"] < 3, out["seconds"]
+    assert out["returns"] == 0 and out["open_jobs"] == 0
