@@ -165,6 +165,46 @@ def test_a_killed_worker_s_job_is_failed_within_two_minutes_and_retries_cleanly(
         worker2.wait(10)
 
 
+@pytest.mark.worker
+def test_a_job_that_killed_its_worker_is_not_run_again_by_the_redelivered_message(
+    transactional_db, celery_worker_factory, caseworker, village, settings
+):
+    """The 64 redeliveries of the issue: a worker dies under a job (out of memory on its input, say), the broker
+    hands the unacknowledged message to the next worker, and that worker must not run the job again: the job is
+    failed, says why, and waits for a person to retry it."""
+    from fedportal.jobs.services import _is_stale
+
+    settings.JOB_STALE_SECONDS = 5
+    roster = roster_upload(
+        kind="persons", filename="a.xlsx", content=persons_file(person_row(1)), acting_user=caseworker
+    )
+    job_execute(roster.validate_job_id)
+    roster.refresh_from_db()
+    worker = celery_worker_factory(
+        extra_env={"FEDPORTAL_ROSTER_IMPORT_DELAY_MS": "60000", "JOB_HEARTBEAT_SECONDS": "1"}
+    )
+    roster = roster_confirm(roster=roster, acting_user=caseworker)
+    job = roster.import_job
+    _wait(lambda: Job.objects.get(pk=job.pk).status == JobStatus.RUNNING)
+    os.kill(worker.pid, signal.SIGKILL)  # the message stays unacknowledged on the broker
+    worker.wait(10)
+    _wait(lambda: _is_stale(Job.objects.get(pk=job.pk)), timeout=30)
+
+    # The next worker takes the message back once its visibility timeout has passed.
+    second = celery_worker_factory(extra_env={"CELERY_VISIBILITY_TIMEOUT": "2", "JOB_STALE_SECONDS": "5"})
+    try:
+        _wait(lambda: Job.objects.get(pk=job.pk).status == JobStatus.FAILED, timeout=90)
+        job.refresh_from_db()
+        roster.refresh_from_db()
+        assert job.attempts == 1 and job.lost_runs == 1  # delivered again, never run again
+        assert "没有自动重新执行" in job.error and job.may_retry
+        assert roster.status == RosterStatus.VALID and not Person.objects.exists()
+        assert second.poll() is None
+    finally:
+        second.terminate()
+        second.wait(10)
+
+
 _BROKER_DOWN = """
 import json, time
 import django
