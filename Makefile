@@ -5,6 +5,7 @@
 #   make run                 set up, migrate, seed demo data once, start web + worker + beat
 #   make test                set up and run the test suite (PYTEST_ARGS="-k pdf -x" to pass options); keeps the
 #                            test database between runs (--reuse-db; TEST_DB=--create-db rebuilds it, as CI does)
+#   make fuzz                malformed values to every filter and every POST form of every page (about 20 minutes)
 #   make lint                ruff and the layers contract (lint-imports)
 #   make bench               benchmarks (bench/run.py)
 #   make services-up / services-down   keep the embedded services running between commands
@@ -22,7 +23,7 @@ PYTEST_ARGS ?=
 # Local runs keep the test database and only apply new migrations; CI passes TEST_DB=--create-db.
 TEST_DB ?= --reuse-db
 
-.PHONY: help venv assets setup run test lint bench services-up services-down clean
+.PHONY: help venv assets setup run test fuzz lint bench services-up services-down clean
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#  //'
@@ -52,6 +53,9 @@ run: setup
 
 test: setup
 	$(DEVSTACK) exec -- $(VPY) -m pytest -q $(TEST_DB) $(PYTEST_ARGS)
+
+fuzz: setup
+	FEDPORTAL_FUZZ=1 $(DEVSTACK) exec -- $(VPY) -m pytest -q $(TEST_DB) tests/test_fuzz_parameters.py $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -29,8 +29,11 @@ def _period(request):
     return year, township
 
 
-def _bad_filter():
-    return HttpResponseBadRequest(_("筛选条件无效，请检查年度和乡镇。"))
+def _bad_filter(request):
+    """The filter's own messages on the page for bad parameters (400), never a server error."""
+    form = forms.YearFilterForm(request.GET)
+    form.is_valid()
+    return render(request, "400_parameters.html", {"form": form}, status=400)
 
 
 def _page(request, queryset):
@@ -55,7 +58,7 @@ def _done(request, message: str, url: str):
 def _list(request, template: str, queryset, *, date_field: str, township_field: str, **context):
     period = _period(request)
     if period is None:
-        return _bad_filter()
+        return _bad_filter(request)
     year, township = period
     queryset = queryset.filter(**{f"{date_field}__year": year})
     if township:
@@ -96,7 +99,7 @@ def _create(request, form_class, service, *, title: str, back_url: str, success:
 def home(request):
     period = _period(request)
     if period is None:
-        return _bad_filter()
+        return _bad_filter(request)
     year, _township = period
     figures = selectors.community_figures(user=request.user, start=date(year, 1, 1), end=date(year, 12, 31))
     return render(request, "community/home.html", {"figures": figures, "year": year})
@@ -238,7 +241,7 @@ def referral_place(request, pk: int):
 def workshop_list(request):
     period = _period(request)
     if period is None:
-        return _bad_filter()
+        return _bad_filter(request)
     workshops = selectors.workshop_list_for_user(request.user)
     return render(
         request,

@@ -205,8 +205,8 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
 # Read from Redis, written through to PostgreSQL: no session query per request, and sessions survive a restart
-# of Redis (and are in the backups).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# of Redis (and are in the backups); with Redis unreachable they are read from PostgreSQL (session_store.py).
+SESSION_ENGINE = "fedportal.accounts.session_store"
 # Seconds a list page's total count is reused (fedportal/core/pagination.py); 0 counts on every request.
 LIST_COUNT_CACHE_SECONDS = env.int("LIST_COUNT_CACHE_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -256,3 +256,24 @@ class MonthForm(forms.Form):
             return date(year, month, 1)
         except ValueError as error:
             raise forms.ValidationError(_("月份格式为YYYY-MM。")) from error
+
+
+class ListParametersForm(forms.Form):
+    """Every parameter the rehabilitation pages read from the address: bad values are a 400 with the message, never
+    a 500 (a NUL byte, text where a number belongs, a year out of range). Codes that name no choice simply match
+    nothing; `page` is left to the paginator, which falls back to a valid page."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    township = forms.IntegerField(label=_("乡镇(街道)"), min_value=1, max_value=2**31 - 1, required=False)
+    need = forms.IntegerField(label=_("需求"), min_value=1, max_value=2**63 - 1, required=False)
+    q = forms.CharField(label=_("查询"), max_length=100, required=False)
+    format = forms.ChoiceField(label=_("格式"), choices=[("", ""), ("xlsx", "xlsx")], required=False)
+    status = forms.CharField(label=_("状态"), max_length=30, required=False)
+    need_type = forms.CharField(label=_("需求类型"), max_length=30, required=False)
+    source = forms.CharField(label=_("来源"), max_length=30, required=False)
+    service_type = forms.CharField(label=_("服务类型"), max_length=30, required=False)
+    device_type = forms.CharField(label=_("辅具类型"), max_length=30, required=False)
+    priority = forms.CharField(label=_("优先"), max_length=30, required=False)
+    missed = forms.CharField(label=_("未按时访视"), max_length=10, required=False)
+    kind = forms.CharField(label=_("类别"), max_length=30, required=False)
+    state = forms.CharField(label=_("状态"), max_length=30, required=False)

@@ -62,6 +62,13 @@ def application_list(request):
     )
 
 
+class ApplicationChoiceForm(forms.Form):
+    """`?person=` and `?program=` of the application page: a bad value is a 400 that names it, never a 500."""
+
+    person = forms.IntegerField(label=_("申请人"), min_value=1, max_value=2**63 - 1, required=False)
+    program = forms.RegexField(label=_("补贴项目"), regex=r"^[A-Za-z0-9_-]{1,30}$", required=False)
+
+
 @require_perm(Perm.APPLICATION_ENTER)
 def application_create(request):
     """Enter an application. `?person=<id>` (from the person page) chooses the person; `?program=<code or id>`
@@ -69,12 +76,20 @@ def application_create(request):
     for one first."""
     from cases.selectors import person_get_for_user
 
-    person_id = request.POST.get("person") or request.GET.get("person")
-    person = person_get_for_user(request.user, int(person_id)) if (person_id or "").isdigit() else None
+    choice = ApplicationChoiceForm(
+        {
+            "person": request.POST.get("person") or request.GET.get("person") or "",
+            "program": request.POST.get("program") or request.GET.get("program") or "",
+        }
+    )
+    if not choice.is_valid():
+        return render(request, "400_parameters.html", {"form": choice}, status=400)
+    person_id = choice.cleaned_data["person"]
+    person = person_get_for_user(request.user, person_id) if person_id else None
     programs = Program.objects.filter(is_active=True, accepts_applications=True)
-    chosen = (request.POST.get("program") or request.GET.get("program") or "").strip()
+    chosen = choice.cleaned_data["program"]
     program = (
-        (programs.filter(pk=int(chosen)).first() if chosen.isdigit() else programs.filter(code=chosen).first())
+        (programs.filter(pk=int(chosen)).first() if chosen.isdecimal() else programs.filter(code=chosen).first())
         if chosen
         else None
     )

@@ -27,6 +27,11 @@ from .services.bank_returns import bank_return_upload, payment_account_correct
 from .services.runs import approval_job_in_progress, approval_job_latest
 
 
+def _bad_parameters(request, form):
+    """A filter the page cannot apply: a 400 that names the parameter and what is wrong with it."""
+    return render(request, "400_parameters.html", {"form": form}, status=400)
+
+
 def _errors(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -215,6 +220,8 @@ def bank_return_detail(request, return_id: int):
     """One return: the file, who recorded it, its errors or its results line by line."""
     bank_return = selectors_payments.bank_return_get_for_user(request.user, return_id)
     filters = ReviewFilterForm(request.GET, user=request.user)
+    if not filters.is_valid():
+        return _bad_parameters(request, filters)
     status = request.GET.get("status", "")
     township_id, q = None, ""
     if filters.is_valid():
@@ -261,6 +268,8 @@ def failed_payment_list(request):
     """Finance's list of failed payments: by default those held for a corrected account, each with a link to the
     person's page to correct it."""
     filters = FailedPaymentFilterForm(request.GET or None, user=request.user)
+    if filters.is_bound and not filters.is_valid():
+        return _bad_parameters(request, filters)
     params = {"status": selectors_payments.HELD_WAITING}
     if filters.is_bound and filters.is_valid():
         data = filters.cleaned_data

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from fedportal.jobs.registry import job_handler
 from fedportal.jobs.services import JobError
 
-from .models import Comparison
+from .models import Comparison, ComparisonStatus
 from .services import APPLY_JOB, COMPARE_JOB, ComparisonNotValid, comparison_apply, comparison_compare
 
 
@@ -28,14 +28,28 @@ def _comparison(job) -> Comparison:
     return comparison
 
 
-@job_handler(COMPARE_JOB, label=gettext_lazy("数据比对"))
+def _compare_abandoned(job) -> None:
+    """The compare never finished (worker lost, cancelled, queue down): the list says so instead of "comparing"."""
+    Comparison.objects.filter(pk=job.params.get("comparison_id"), status=ComparisonStatus.COMPARING).update(
+        status=ComparisonStatus.FAILED
+    )
+
+
+def _apply_abandoned(job) -> None:
+    """The apply never finished, so nothing was applied (one transaction): a second person can apply it again."""
+    Comparison.objects.filter(pk=job.params.get("comparison_id"), status=ComparisonStatus.APPLYING).update(
+        status=ComparisonStatus.READY
+    )
+
+
+@job_handler(COMPARE_JOB, label=gettext_lazy("数据比对"), on_abandon=_compare_abandoned)
 def compare_list(job, progress):
     comparison = _comparison(job)
     report = comparison_compare(comparison=comparison, progress=_reporter(progress))
     return {"comparison_id": comparison.pk, **report.counts()}
 
 
-@job_handler(APPLY_JOB, label=gettext_lazy("应用比对结果"))
+@job_handler(APPLY_JOB, label=gettext_lazy("应用比对结果"), on_abandon=_apply_abandoned)
 def apply_list(job, progress):
     comparison = _comparison(job)
     # Re-read the user: the capability is checked when the job runs, not only when it was queued.

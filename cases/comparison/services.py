@@ -40,7 +40,7 @@ from .models import (
     FindingKind,
     FindingOutcome,
 )
-from .reading import read_list  # noqa: F401 - the bounded reader is the only way in
+from .reading import ListFileError, inspect_list
 from .schema import injury_supported
 from .workbooks import build_result
 
@@ -72,8 +72,6 @@ def comparison_upload(
     *, kind: str, source: str, as_of: date, filename: str, content: bytes, acting_user, origin: str = "web"
 ) -> Comparison:
     """Keep the uploaded list and start its compare job (web); the command compares synchronously instead."""
-    from fedportal.jobs.services import job_create
-
     _require(acting_user, Perm.COMPARISON_UPLOAD)
     if kind not in ComparisonKind.values:
         raise ValidationError(_("未知的名单类型。"))
@@ -89,23 +87,63 @@ def comparison_upload(
             _("文件大小为 %(size).1f MB，超过上限 %(limit).0f MB。请拆分后上传。")
             % {"size": len(content) / 1048576, "limit": _max_bytes() / 1048576}
         )
-    with transaction.atomic():
-        comparison = Comparison(
-            kind=kind,
-            source=source[:100],
-            as_of=as_of,
-            origin=origin,
-            original_name=filename[:255],
-            file_sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_by=acting_user,
-        )
-        comparison.file.save(_safe_name(filename), ContentFile(content), save=False)
-        comparison.save()
-        if origin == ComparisonOrigin.WEB:
-            job = job_create(kind=COMPARE_JOB, acting_user=acting_user, params={"comparison_id": comparison.pk})
-            Comparison.objects.filter(pk=comparison.pk).update(compare_job=job)
-            comparison.compare_job = job
+    # A hostile or unreadable list is refused here, in constant memory, before anything is stored or enqueued.
+    try:
+        inspect_list(content)
+    except ListFileError as exc:
+        raise ValidationError({"file": exc.message}, code=exc.code) from None
+    from fedportal.jobs.services import JobEnqueueError
+
+    comparison = None
+    try:
+        with transaction.atomic():
+            comparison = _stored_list(
+                kind=kind,
+                source=source,
+                as_of=as_of,
+                origin=origin,
+                filename=filename,
+                content=content,
+                acting_user=acting_user,
+            )
+    except JobEnqueueError as exc:
+        # The queue is down: nothing of this upload stays behind (no comparison "comparing" forever, no stored file).
+        _discard_upload(comparison)
+        raise ValidationError({"file": str(exc)}, code="queue_unavailable") from None
     return comparison
+
+
+def _stored_list(*, kind, source, as_of, origin, filename, content, acting_user) -> Comparison:
+    from fedportal.jobs.services import job_create
+
+    comparison = Comparison(
+        kind=kind,
+        source=source[:100],
+        as_of=as_of,
+        origin=origin,
+        original_name=filename[:255],
+        file_sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=acting_user,
+    )
+    comparison.file.save(_safe_name(filename), ContentFile(content), save=False)
+    comparison.save()
+    if origin == ComparisonOrigin.WEB:
+        job = job_create(kind=COMPARE_JOB, acting_user=acting_user, params={"comparison_id": comparison.pk})
+        Comparison.objects.filter(pk=comparison.pk).update(compare_job=job)
+        comparison.compare_job = job
+    return comparison
+
+
+def _discard_upload(comparison: Comparison | None) -> None:
+    if comparison is None or comparison.pk is None:
+        return
+    from fedportal.jobs.models import Job
+
+    job_id = Comparison.objects.filter(pk=comparison.pk).values_list("compare_job", flat=True).first()
+    if comparison.file:
+        comparison.file.delete(save=False)
+    Comparison.objects.filter(pk=comparison.pk).delete()
+    Job.objects.filter(pk=job_id).delete()
 
 
 def _safe_name(filename: str) -> str:
@@ -337,17 +375,21 @@ def _check_applier(comparison: Comparison, acting_user) -> None:
 
 def comparison_apply_start(*, comparison: Comparison, acting_user) -> Comparison:
     """A second person confirms: start the apply job (once)."""
-    from fedportal.jobs.services import job_create
+    from fedportal.jobs.services import JobEnqueueError, job_create
 
     _check_applier(comparison, acting_user)
-    with transaction.atomic():
-        claimed = Comparison.objects.filter(pk=comparison.pk, status=ComparisonStatus.READY).update(
-            status=ComparisonStatus.APPLYING
-        )
-        if not claimed:
-            raise ValidationError(_("只有比对完成、没有错误行且尚未应用的名单可以应用。"))
-        job = job_create(kind=APPLY_JOB, acting_user=acting_user, params={"comparison_id": comparison.pk})
-        Comparison.objects.filter(pk=comparison.pk).update(apply_job=job)
+    try:
+        with transaction.atomic():
+            claimed = Comparison.objects.filter(pk=comparison.pk, status=ComparisonStatus.READY).update(
+                status=ComparisonStatus.APPLYING
+            )
+            if not claimed:
+                raise ValidationError(_("只有比对完成、没有错误行且尚未应用的名单可以应用。"))
+            job = job_create(kind=APPLY_JOB, acting_user=acting_user, params={"comparison_id": comparison.pk})
+            Comparison.objects.filter(pk=comparison.pk).update(apply_job=job)
+    except JobEnqueueError as exc:
+        # The job's on_abandon has put the list back to "ready": it can be applied once the queue is back.
+        raise ValidationError(str(exc), code="queue_unavailable") from None
     comparison.refresh_from_db()
     return comparison
 

@@ -68,3 +68,13 @@ def cache_delete_many(keys) -> None:
         cache.delete_many(keys)
     except Exception as exc:  # noqa: BLE001
         _failed("delete", exc)
+
+
+def cache_usable() -> bool:
+    """False for a few seconds after a cache failure: callers skip the cache instead of waiting on it again."""
+    return _available()
+
+
+def cache_failed(what: str, exc: Exception) -> None:
+    """Record a failure of a cache call made directly (not through the helpers above)."""
+    _failed(what, exc)

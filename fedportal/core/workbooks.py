@@ -5,6 +5,12 @@
     sheet.formula_cells      # {(Excel row, column index)} of cells that hold a formula
     sheet.merged_ranges      # [((row0, col0), (row1, col1)), ...], 0-based, as calamine gives them
 
+    table = read_table(upload, limits=WorkbookLimits(...), template=_("花名册模板"))  # raises WorkbookRejected
+    table.header             # row 1, names trimmed; table.rows: [(Excel row, cells)] of non-blank data rows
+
+Rosters, the agency lists of data comparison and the bank's returns are all read with `read_table`, each with its
+own limits; uploads are checked with `inspect_workbook` before anything is stored.
+
 A reader such as calamine allocates what a file says before anything can be checked: one value at XFD50000 becomes
 50,000 x 16,384 cells, a 1 MB shared-strings part may unpack to gigabytes, a single cell may hold hundreds of
 megabytes. So the zip is inspected first, in constant memory, and only a file within every limit reaches calamine:
@@ -687,3 +693,67 @@ def _calamine_read(content: bytes, inspection: WorkbookInspection, *, sheet: int
         last_row=inspection.last_row,
         last_col=inspection.last_col,
     )
+
+
+# ------------------------------------------------------------------------------------------------------------ tables
+
+
+@dataclass
+class WorkbookTable:
+    """A sheet laid out as a table: a header in row 1, one record a row below it."""
+
+    header: list[str]
+    # (Excel row number, cells) for every non-blank data row; cells are at least as many as the header.
+    rows: list[tuple[int, list]]
+    # (Excel row number, column index) of cells that hold a formula.
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _range_text(merged) -> str:
+    (r1, c1), (r2, c2) = merged
+    return f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
+
+
+def header_text(cell) -> str:
+    """A header cell as a column name: spaces and full-width brackets typed into it tolerated, the name exact."""
+    text = "" if cell is None else str(cell)
+    return text.strip().replace(" ", "").replace("\u3000", "").replace("（", "(").replace("）", ")")
+
+
+def read_table(source, *, limits: WorkbookLimits, template: str) -> WorkbookTable:
+    """Read the first sheet within `limits` as a table (header in row 1, data from row 2).
+
+    Merged cells are refused (a merged value belongs to one row only); `template` names what the user should fill
+    in ("花名册模板"), for the message when row 1 is not a header. Raises WorkbookRejected."""
+    sheet = read_workbook(
+        source, max_rows=limits.max_rows, max_cols=limits.max_cols, header_rows=limits.header_rows, limits=limits
+    )
+    merged = sheet.merged_ranges
+    header_merges = [m for m in merged if m[0][0] == 0]
+    if header_merges:
+        raise WorkbookRejected(
+            _("表头（第 1 行）有合并单元格 %(ranges)s。请取消合并，让每一列各有一个表头后再上传。")
+            % {"ranges": "、".join(_range_text(m) for m in header_merges[:5])},
+            code="merged_header",
+        )
+    if merged:
+        raise WorkbookRejected(
+            _("第 %(row)s 行起有合并单元格 %(ranges)s。请取消合并，并在每一行填写完整后再上传。")
+            % {"row": merged[0][0][0] + 1, "ranges": "、".join(_range_text(m) for m in merged[:5])},
+            code="merged",
+        )
+    data = sheet.rows
+    if not data or not any(header_text(cell) for cell in data[0]):
+        raise WorkbookRejected(
+            _("第 1 行应为表头（列名），请使用%(template)s。") % {"template": template}, code="no_header"
+        )
+    header = [header_text(cell) for cell in data[0]]
+    width = len(header)
+    rows = []
+    for number, cells in enumerate(data[1:], start=2):
+        if not any(cells):  # blank rows (whitespace-only rows are dropped by the validators)
+            continue
+        if len(cells) < width:
+            cells = list(cells) + [""] * (width - len(cells))
+        rows.append((number, cells))
+    return WorkbookTable(header=header, rows=rows, formula_cells=sheet.formula_cells)

@@ -1,5 +1,7 @@
 """Helpers shared by the rehabilitation views: service errors onto forms, year/township filters, paging."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -7,7 +9,22 @@ from django.shortcuts import redirect, render
 from fedportal.accounts.permissions import township_scope
 from fedportal.core.clock import local_today
 
+from ..forms import ListParametersForm
 from ..selectors import township_choices_for_user
+
+
+def checked_parameters(view):
+    """View decorator: the page's address parameters checked by ListParametersForm first; a bad one is a 400 page
+    that names it (templates/400_parameters.html)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        form = ListParametersForm(request.GET)
+        if not form.is_valid():
+            return render(request, "400_parameters.html", {"form": form}, status=400)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def selected_year(request) -> int:

@@ -16,10 +16,11 @@ from ..exports import id_formatter, iterate, xlsx_response
 from ..forms import FittingAssessForm, FittingFitForm, FittingFollowUpForm, FittingStartForm
 from ..models import DeviceType, FittingStatus
 from ..selectors import fitting_get_for_user, fitting_list_for_user, need_get_for_user, rehab_person_get_for_user
-from .common import done, filter_context, paginate, render_form, selected_township
+from .common import checked_parameters, done, filter_context, paginate, render_form, selected_township
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def fitting_list(request):
     fittings = fitting_list_for_user(request.user)
     township = selected_township(request)

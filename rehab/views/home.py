@@ -20,10 +20,11 @@ from ..selectors import (
     survey_progress,
     survey_round_list_for_user,
 )
-from .common import filter_context, selected_township, selected_year
+from .common import checked_parameters, filter_context, selected_township, selected_year
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def home(request):
     year = local_today().year
     township_id = selected_township(request)
@@ -51,6 +52,7 @@ def home(request):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def indicators(request):
     year = selected_year(request)
     rows = rehab_indicators(year=year, township_id=selected_township(request))
@@ -84,6 +86,7 @@ def indicators(request):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def spending(request):
     year = selected_year(request)
     data = rehab_spending(year=year, township_id=selected_township(request))

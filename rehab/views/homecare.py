@@ -27,7 +27,7 @@ from ..selectors import (
     renovation_get_for_user,
     renovation_list_for_user,
 )
-from .common import done, filter_context, paginate, render_form, selected_township, selected_year
+from .common import checked_parameters, done, filter_context, paginate, render_form, selected_township, selected_year
 from .records import _need_or_none
 
 
@@ -36,6 +36,7 @@ def _labels(values):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def plan_list(request):
     plans = plan_list_for_user(request.user)
     township = selected_township(request)
@@ -111,6 +112,7 @@ def plan_detail(request, pk):
 
 
 @require_perm(Perm.REHAB_EDIT)
+@checked_parameters
 def plan_create(request, person_id):
     person = rehab_person_get_for_user(request.user, person_id)
     need = _need_or_none(request, request.GET.get("need"))
@@ -173,6 +175,7 @@ def visit_create(request, pk):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def child_list(request):
     rescues = child_rescue_list_for_user(request.user).filter(applied_on__year=selected_year(request))
     township = selected_township(request)
@@ -232,6 +235,7 @@ def child_list(request):
 
 
 @require_perm(Perm.REHAB_EDIT)
+@checked_parameters
 def child_create(request, person_id):
     person = rehab_person_get_for_user(request.user, person_id)
     need = _need_or_none(request, request.GET.get("need"))
@@ -263,6 +267,7 @@ def child_create(request, person_id):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def renovation_list(request):
     renovations = renovation_list_for_user(request.user).filter(planned_on__year=selected_year(request))
     township = selected_township(request)
@@ -318,6 +323,7 @@ def renovation_list(request):
 
 
 @require_perm(Perm.REHAB_EDIT)
+@checked_parameters
 def renovation_create(request, person_id):
     person = rehab_person_get_for_user(request.user, person_id)
     need = _need_or_none(request, request.GET.get("need"))

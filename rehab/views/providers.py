@@ -14,10 +14,11 @@ from .. import services
 from ..forms import ContractForm, MonthForm, ProviderForm, ProviderServiceForm
 from ..pdfs import provider_statement_pdf
 from ..selectors import provider_get_for_user, provider_list_for_user, provider_statement, service_record_list_for_user
-from .common import done, paginate, render_form
+from .common import checked_parameters, done, paginate, render_form
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def provider_list(request):
     providers = (
         provider_list_for_user(request.user).annotate(contract_end=Max("contracts__end_date")).order_by("kind", "name")

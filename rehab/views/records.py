@@ -26,7 +26,7 @@ from ..selectors import (
     service_record_list_for_user,
     survey_record_list_for_user,
 )
-from .common import done, filter_context, paginate, render_form, selected_township, selected_year
+from .common import checked_parameters, done, filter_context, paginate, render_form, selected_township, selected_year
 
 
 def _need_or_none(request, need_id):
@@ -39,6 +39,7 @@ def _need_or_none(request, need_id):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def person_search(request):
     query = request.GET.get("q", "").strip()
     persons = person_list_for_user(request.user).select_related("township", "village").none()
@@ -89,6 +90,7 @@ def _filtered_needs(request):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def need_list(request):
     needs = _filtered_needs(request)
     if request.GET.get("format") == "xlsx":
@@ -185,6 +187,7 @@ def need_cancel(request, pk):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def service_list(request):
     records = service_record_list_for_user(request.user).filter(served_on__year=selected_year(request))
     township = selected_township(request)
@@ -241,6 +244,7 @@ def service_list(request):
 
 
 @require_perm(Perm.REHAB_EDIT)
+@checked_parameters
 def service_create(request, person_id):
     person = rehab_person_get_for_user(request.user, person_id)
     need = _need_or_none(request, request.GET.get("need"))

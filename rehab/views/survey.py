@@ -24,7 +24,7 @@ from ..selectors import (
     survey_round_get_for_user,
     survey_round_list_for_user,
 )
-from .common import done, paginate, render_form, selected_township
+from .common import checked_parameters, done, paginate, render_form, selected_township
 
 
 def _labels(values):
@@ -58,6 +58,7 @@ def round_create(request):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def round_detail(request, pk):
     survey_round = survey_round_get_for_user(request.user, pk)
     township = selected_township(request)
@@ -120,6 +121,7 @@ def round_toggle(request, pk):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@checked_parameters
 def person_list(request, pk):
     """The persons to survey in the user's scope, with this round's record if any."""
     survey_round = survey_round_get_for_user(request.user, pk)

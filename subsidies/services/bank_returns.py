@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
+from fedportal.core.workbooks import WorkbookLimits, WorkbookRejected, inspect_workbook, read_table
 
 from ..models import BankReturn, BankReturnStatus, PaymentResultStatus, PaymentRun, RunStatus
 
@@ -43,23 +44,30 @@ class ReturnFileError(Exception):
     """The file as a whole cannot be read; the message says why, in Chinese."""
 
 
-def read_return_workbook(content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
-    """(header, [(Excel row, cells)]) of the first sheet, through the portal's bounded workbook reader.
+def return_limits() -> WorkbookLimits:
+    """A return is a payment sheet plus two columns, one row a payment line: more rows than a roster may have."""
+    return WorkbookLimits(
+        max_rows=settings.BANK_RETURN_MAX_ROWS,
+        max_cols=getattr(settings, "BANK_RETURN_MAX_COLUMNS", 64),
+        max_file_bytes=settings.BANK_RETURN_MAX_UPLOAD_BYTES,
+    )
 
-    The adapter keeps the switch to fedportal.core's shared reader to this function: the roster reader applies its own
-    limits, which a return (one row a payment line) must exceed, so they are raised here for the call."""
-    from django.test.utils import override_settings
 
-    from cases.rosters.reader import RosterFileError, read_roster
-
+def inspect_return_workbook(content: bytes) -> None:
+    """Refuse a hostile or unreadable return in constant memory, before it is stored (raises ReturnFileError)."""
     try:
-        with override_settings(
-            ROSTER_MAX_ROWS=settings.BANK_RETURN_MAX_ROWS, ROSTER_MAX_UPLOAD_BYTES=settings.BANK_RETURN_MAX_UPLOAD_BYTES
-        ):
-            sheet = read_roster(content)
-    except RosterFileError as exc:
-        raise ReturnFileError(str(exc)) from None
-    return sheet.header, sheet.rows
+        inspect_workbook(content, limits=return_limits())
+    except WorkbookRejected as exc:
+        raise ReturnFileError(exc.message) from None
+
+
+def read_return_workbook(content) -> tuple[list[str], list[tuple[int, list]]]:
+    """(header, [(Excel row, cells)]) of the first sheet, through the portal's one bounded workbook reader."""
+    try:
+        table = read_table(content, limits=return_limits(), template=_("本批次导出的发放表"))
+    except WorkbookRejected as exc:
+        raise ReturnFileError(exc.message) from None
+    return table.header, table.rows
 
 
 @dataclass
@@ -269,26 +277,54 @@ def _new_return(*, run, content: bytes, file_name: str, bank_name: str | None, a
 def bank_return_upload(*, run: PaymentRun, content: bytes, file_name: str, bank_name: str | None = None, acting_user):
     """The page's path: store the file and start the job that checks and records it."""
     authorize(acting_user, Perm.PAYMENT_EXPORT, COUNTY_WIDE)
-    from fedportal.jobs.services import job_create
+    from fedportal.jobs.services import JobEnqueueError, job_create
 
     check_reconcile_allowed(run, acting_user)
-    with transaction.atomic():
-        bank_return = _new_return(
-            run=run, content=content, file_name=file_name, bank_name=bank_name, acting_user=acting_user
-        )
-        bank_return.job = job_create(
-            kind=RETURN_JOB, acting_user=acting_user, params={"bank_return_id": bank_return.pk}
-        )
-        bank_return.save(update_fields=["job"])
+    # A hostile or unreadable file is refused here, in constant memory, before anything is stored or enqueued.
+    try:
+        inspect_return_workbook(content)
+    except ReturnFileError as exc:
+        raise ValidationError(str(exc), code="file") from None
+    bank_return = None
+    try:
+        with transaction.atomic():
+            bank_return = _new_return(
+                run=run, content=content, file_name=file_name, bank_name=bank_name, acting_user=acting_user
+            )
+            bank_return.job = job_create(
+                kind=RETURN_JOB, acting_user=acting_user, params={"bank_return_id": bank_return.pk}
+            )
+            bank_return.save(update_fields=["job"])
+    except JobEnqueueError as exc:
+        # The queue is down: nothing of this upload stays behind (no return "pending" forever, no stored file).
+        _discard_return(bank_return)
+        raise ValidationError(str(exc), code="queue_unavailable") from None
     return bank_return
+
+
+def _discard_return(bank_return: BankReturn | None) -> None:
+    if bank_return is None or bank_return.pk is None:
+        return
+    from fedportal.jobs.models import Job
+
+    job_id = BankReturn.objects.filter(pk=bank_return.pk).values_list("job", flat=True).first()
+    if bank_return.file:
+        bank_return.file.delete(save=False)
+    BankReturn.objects.filter(pk=bank_return.pk).delete()
+    Job.objects.filter(pk=job_id).delete()
 
 
 def bank_return_reconcile(
     *, run: PaymentRun, content: bytes, file_name: str, bank_name: str | None = None, acting_user, progress=None
 ) -> tuple[BankReturn, ReturnCheck]:
-    """The command line's path: store the file, check and record it in this process."""
+    """The command line's path: store the file, check and record it in this process. A file the bounded reader
+    refuses is refused before it is stored (ValidationError), as on the page."""
     authorize(acting_user, Perm.PAYMENT_EXPORT, COUNTY_WIDE)
     check_reconcile_allowed(run, acting_user)
+    try:
+        inspect_return_workbook(content)
+    except ReturnFileError as exc:
+        raise ValidationError(str(exc), code="file") from None
     bank_return = _new_return(
         run=run, content=content, file_name=file_name, bank_name=bank_name, acting_user=acting_user
     )

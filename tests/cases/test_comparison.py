@@ -14,6 +14,7 @@ from cases.comparison.services import (
     finding_reselect,
 )
 from cases.models import (
+    Comparison,
     ComparisonOrigin,
     ComparisonStatus,
     FindingKind,
@@ -132,10 +133,11 @@ def test_missing_column_is_a_bad_row(caseworker):
     assert comparison.issues[0]["row"] == 1 and comparison.issues[0]["column"] == "死亡日期"
 
 
-def test_hostile_file_is_refused_with_a_message(caseworker):
-    comparison = compare("deaths", b"PK\x03\x04 not a workbook", user=caseworker)
-    assert comparison.status == ComparisonStatus.INVALID
-    assert "损坏" in comparison.issues[0]["message"] or "Excel" in comparison.issues[0]["message"]
+def test_hostile_file_is_refused_with_a_message_before_it_is_stored(caseworker):
+    with pytest.raises(ValidationError) as refused:
+        compare("deaths", b"PK\x03\x04 not a workbook", user=caseworker)
+    assert "损坏" in refused.value.message_dict["file"][0]
+    assert not Comparison.objects.exists()
 
 
 # --- moves -----------------------------------------------------------------------------------------------------
@@ -348,3 +350,36 @@ def test_the_database_refuses_the_uploader_as_applier_for_web_uploads(holder, ca
     comparison.applied_by = caseworker
     with pytest.raises(IntegrityError):
         comparison.save(update_fields=["applied_by"])
+
+
+def test_a_compare_or_apply_job_that_never_finished_leaves_the_list_actionable(holder, caseworker, reviewer):
+    """A job cancelled, or whose worker died (failed by the stale check): the list is not left "comparing" or
+    "applying" forever."""
+    from datetime import timedelta as delta
+
+    from django.utils import timezone
+
+    from cases.comparison.services import comparison_apply_start
+    from fedportal.jobs.models import Job, JobStatus
+    from fedportal.jobs.services import job_cancel, job_fail_stale
+
+    content = list_file("deaths", {"身份证号": holder.id_number, "姓名": "王五", "死亡日期": "2026-01-02"})
+    comparison = compare("deaths", content, user=caseworker, origin=ComparisonOrigin.WEB)
+    assert comparison.status == ComparisonStatus.READY
+    comparison = comparison_apply_start(comparison=comparison, acting_user=reviewer)
+    assert comparison.status == ComparisonStatus.APPLYING
+    long_ago = timezone.now() - delta(minutes=10)
+    Job.objects.filter(pk=comparison.apply_job_id).update(
+        status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+    )
+    assert job_fail_stale() == 1
+    comparison.refresh_from_db()
+    assert comparison.status == ComparisonStatus.READY  # a second person can apply it again
+    holder.refresh_from_db()
+    assert holder.death_date is None
+
+    Comparison.objects.filter(pk=comparison.pk).update(status=ComparisonStatus.COMPARING)
+    job = Job.objects.create(kind="comparison.compare", created_by=caseworker, params={"comparison_id": comparison.pk})
+    job_cancel(job=job, acting_user=caseworker)
+    comparison.refresh_from_db()
+    assert comparison.status == ComparisonStatus.FAILED

@@ -16,6 +16,7 @@ from cases.models import Person, RosterStatus
 from cases.rosters.services import roster_confirm, roster_upload
 from fedportal.jobs.models import Job, JobStatus
 from fedportal.jobs.services import job_cancel, job_execute, job_fail_stale, job_retry
+from tests.cases.comparison_fixtures import list_file
 from tests.cases.roster_fixtures import person_row, persons_file
 from tests.conftest import _database_url
 
@@ -164,6 +165,46 @@ def test_a_killed_worker_s_job_is_failed_within_two_minutes_and_retries_cleanly(
         worker2.wait(10)
 
 
+@pytest.mark.worker
+def test_a_job_that_killed_its_worker_is_not_run_again_by_the_redelivered_message(
+    transactional_db, celery_worker_factory, caseworker, village, settings
+):
+    """The 64 redeliveries of the issue: a worker dies under a job (out of memory on its input, say), the broker
+    hands the unacknowledged message to the next worker, and that worker must not run the job again: the job is
+    failed, says why, and waits for a person to retry it."""
+    from fedportal.jobs.services import _is_stale
+
+    settings.JOB_STALE_SECONDS = 5
+    roster = roster_upload(
+        kind="persons", filename="a.xlsx", content=persons_file(person_row(1)), acting_user=caseworker
+    )
+    job_execute(roster.validate_job_id)
+    roster.refresh_from_db()
+    worker = celery_worker_factory(
+        extra_env={"FEDPORTAL_ROSTER_IMPORT_DELAY_MS": "60000", "JOB_HEARTBEAT_SECONDS": "1"}
+    )
+    roster = roster_confirm(roster=roster, acting_user=caseworker)
+    job = roster.import_job
+    _wait(lambda: Job.objects.get(pk=job.pk).status == JobStatus.RUNNING)
+    os.kill(worker.pid, signal.SIGKILL)  # the message stays unacknowledged on the broker
+    worker.wait(10)
+    _wait(lambda: _is_stale(Job.objects.get(pk=job.pk)), timeout=30)
+
+    # The next worker takes the message back once its visibility timeout has passed.
+    second = celery_worker_factory(extra_env={"CELERY_VISIBILITY_TIMEOUT": "2", "JOB_STALE_SECONDS": "5"})
+    try:
+        _wait(lambda: Job.objects.get(pk=job.pk).status == JobStatus.FAILED, timeout=90)
+        job.refresh_from_db()
+        roster.refresh_from_db()
+        assert job.attempts == 1 and job.lost_runs == 1  # delivered again, never run again
+        assert "没有自动重新执行" in job.error and job.may_retry
+        assert roster.status == RosterStatus.VALID and not Person.objects.exists()
+        assert second.poll() is None
+    finally:
+        second.terminate()
+        second.wait(10)
+
+
 _BROKER_DOWN = """
 import json, time
 import django
@@ -184,6 +225,15 @@ content = open(%(roster)r, "rb").read()
 started = time.monotonic()
 response = client.post("/persons/rosters/", {"kind": "persons", "file": SimpleUploadedFile("a.xlsx", content)})
 out["upload"] = [response.status_code, time.monotonic() - started, response.content.decode()]
+from django.urls import reverse
+from cases.models import Comparison
+started = time.monotonic()
+response = client.post(
+    reverse("cases:comparison_list"),
+    {"kind": "deaths", "source": "list", "as_of": "2026-01-01", "file": SimpleUploadedFile("l.xlsx", open(%(list)r, "rb").read())},
+)
+out["comparison"] = [response.status_code, time.monotonic() - started, response.content.decode()]
+out["comparisons"] = Comparison.objects.count()
 started = time.monotonic()
 response = client.post("/persons/export/")
 out["export"] = [response.status_code, time.monotonic() - started, response.content.decode()[:20000]]
@@ -205,6 +255,10 @@ def test_with_the_broker_unreachable_requests_fail_fast_and_clearly_and_leave_no
 
     roster = tmp_path / "roster.xlsx"
     roster.write_bytes(persons_file(person_row(1)))
+    agency_list = tmp_path / "list.xlsx"
+    agency_list.write_bytes(
+        list_file("deaths", {"身份证号": "11010519491231002X", "姓名": "外县人", "死亡日期": "2026-01-01"})
+    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "fedportal.settings_test",
@@ -212,7 +266,7 @@ def test_with_the_broker_unreachable_requests_fail_fast_and_clearly_and_leave_no
         "REDIS_URL": "redis://127.0.0.1:9/0",
     }
     result = subprocess.run(
-        [sys.executable, "-c", _BROKER_DOWN % {"roster": str(roster)}],
+        [sys.executable, "-c", _BROKER_DOWN % {"roster": str(roster), "list": str(agency_list)}],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -226,6 +280,9 @@ def test_with_the_broker_unreachable_requests_fail_fast_and_clearly_and_leave_no
 
     errors = re.findall(r"invalid-feedback[^>]*>([^<]*)", body)
     assert status == 200 and "任务队列暂时无法连接" in body and seconds < 3, (status, seconds, errors)
+    status, seconds, body = out["comparison"]
+    assert status == 200 and "任务队列暂时无法连接" in body and seconds < 3, (status, seconds)
+    assert out["comparisons"] == 0
     status, seconds, body = out["export"]
     assert status == 503 and "任务队列暂时无法连接" in body and seconds < 3, (status, seconds)
     status, seconds, _body = out["dashboard"]

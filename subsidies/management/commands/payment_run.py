@@ -4,6 +4,7 @@ import time
 from datetime import date
 
 import pghistory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -126,17 +127,21 @@ class Command(BaseCommand):
         run = self._run(options["run_id"])
         try:
             with open(options["file"], "rb") as handle:
-                content = handle.read()
+                # One byte over the limit is enough for the reader to refuse the size; never the whole of a huge file.
+                content = handle.read(settings.BANK_RETURN_MAX_UPLOAD_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"无法读取文件：{exc.strerror}") from None
         with pghistory.context(user=user.pk, command="payment_run reconcile"):
-            bank_return, check = bank_return_reconcile(
-                run=run,
-                content=content,
-                file_name=options["file"].rsplit("/", 1)[-1],
-                bank_name=options.get("bank"),
-                acting_user=user,
-            )
+            try:
+                bank_return, check = bank_return_reconcile(
+                    run=run,
+                    content=content,
+                    file_name=options["file"].rsplit("/", 1)[-1],
+                    bank_name=options.get("bank"),
+                    acting_user=user,
+                )
+            except ValidationError as exc:
+                raise CommandError(_messages(exc)) from None
         for error in check.errors:
             self.stdout.write(str(error))
         if check.error_count:
