@@ -164,6 +164,8 @@ NOT_SERVICES = {
     "rehab.services.providers.provider_check_assignable": "a check used by the services",
     "subsidies.services.applications.application_eligibility": "a read: the rule's reasons for one application",
     "subsidies.services.bank_returns.read_return_workbook": "reads an uploaded file",
+    "subsidies.services.bank_returns.inspect_return_workbook": "checks an uploaded file's shape, writes nothing",
+    "subsidies.services.bank_returns.return_limits": "the reader's limits for a run",
     "subsidies.services.bank_returns.bank_return_check": "checks a return against the run, writes nothing",
     "subsidies.services.bank_returns.bank_return_job_run": "the job body of bank_return_upload (authorized)",
     "subsidies.services.bank_returns.bank_return_process": "called by bank_return_reconcile and the job body",
