@@ -97,14 +97,27 @@ def _set_language(context, live_server, language):
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
 
 
+def _evaluate(page, script: str):
+    """page.evaluate, once more after the page settles when it reloaded itself meanwhile (a progress bar whose job
+    ended reloads its page)."""
+    try:
+        return page.evaluate(script)
+    except PlaywrightError as error:
+        if "context was destroyed" not in str(error):
+            raise
+        page.wait_for_load_state()
+        return page.evaluate(script)
+
+
 def _overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    return _evaluate(page, "document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 def _axe(page) -> list[str]:
-    if not page.evaluate("typeof axe !== 'undefined'"):
+    if not _evaluate(page, "typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
+    found = _evaluate(
+        page,
         """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
              .filter(v => v.impact === 'serious' || v.impact === 'critical')
              .map(v => v.impact + ' ' + v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))"""

@@ -91,7 +91,7 @@ def test_finance_creates_reviews_and_a_colleague_approves_and_exports(
     page.get_by_role("button", name="确认审批").click()
     # Approval freezes the lines as a job; the page follows its progress and reloads when it is done.
     page.get_by_role("status").filter(has_text="审批已开始").wait_for()
-    page.get_by_role("button", name="导出发放表 XLSX").wait_for(timeout=60000)
+    page.get_by_role("button", name="导出发放表 XLSX").wait_for(timeout=120000)
     run.refresh_from_db()
     assert run.status == RunStatus.APPROVED and run.approved_by == finance_b
 
@@ -137,7 +137,7 @@ def test_a_failed_payment_is_paid_again_after_its_account_is_corrected(
     page.get_by_role("button", name="确认审批").click()
     # Approval freezes the lines as a job; the page follows its progress and reloads when it is done.
     page.get_by_role("status").filter(has_text="审批已开始").wait_for()
-    page.get_by_role("button", name="导出发放表 XLSX").wait_for(timeout=60000)
+    page.get_by_role("button", name="导出发放表 XLSX").wait_for(timeout=120000)
 
     page.get_by_role("button", name="导出发放表 XLSX").click()
     page.locator("#exports .job-progress[data-status=succeeded]").wait_for(timeout=60000)

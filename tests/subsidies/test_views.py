@@ -105,6 +105,9 @@ def test_run_review_and_export_pages(client, users, programs, make_holder, enrol
     response = client.post(reverse("subsidies:payment_run_action", args=[run.pk]), {"action": "approve"})
     assert response.url == reverse("subsidies:payment_run_approve", args=[run.pk])
     client.post(response.url, {"expected_lines": run.lines_count, "expected_total": str(run.total), "confirm": "on"})
+    # The approval is a job: freezing the lines happens in the worker.
+    approval = Job.objects.get(kind="subsidies.payment_run_approve")
+    assert job_execute(approval.pk).status == "succeeded"
     run.refresh_from_db()
     assert run.status == "approved"
     # The sheet is a job; its file is downloaded from the job.
