@@ -57,23 +57,37 @@ def _resolve_person(user, value: str):
 
 
 class _PersonForm(_UserForm):
-    """Adds a `person` looked up by number, unless the person is already chosen (from the person page)."""
+    """Adds a `person`, unless already chosen (from the person page): chosen with the person picker (its id, in the
+    user's scope) or typed as a whole ID or certificate number."""
 
     def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.chosen_person = person
+        self.uses_picker = person is None
         if person is None:
-            self.fields = {"person_number": PersonLookupField(), **self.fields}
+            self.fields = {
+                "person": forms.IntegerField(required=False, widget=forms.HiddenInput),
+                "person_number": PersonLookupField(required=False),
+                **self.fields,
+            }
 
     def clean(self):
         data = super().clean()
         if self.chosen_person is not None:
             data["person"] = self.chosen_person
-        elif data.get("person_number"):
+            return data
+        picked, number = data.pop("person", None), data.pop("person_number", "")
+        if picked:
+            data["person"] = person_list_for_user(self.user).filter(pk=picked).first()
+            if data["person"] is None:
+                self.add_error("person_number", _("在您的管辖范围内没有找到该证件号码对应的人员。"))
+        elif number:
             try:
-                data["person"] = _resolve_person(self.user, data.pop("person_number"))
+                data["person"] = _resolve_person(self.user, number)
             except forms.ValidationError as error:
                 self.add_error("person_number", error)
+        else:
+            self.add_error("person_number", _("请选择人员，或填写身份证号或残疾人证号。"))
         return data
 
 

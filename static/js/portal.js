@@ -70,8 +70,8 @@ document.addEventListener("click", function (event) {
   var form = button.closest("form");
   var hidden = form.querySelector("input[name=person]");
   hidden.value = button.dataset.pickPerson;
-  var idField = form.querySelector("input[name=id_number]");
-  if (idField) idField.value = "";
+  var numberField = form.querySelector("input[name=id_number], input[name=person_number]");
+  if (numberField) numberField.value = "";
   var chosen = picker.querySelector("#pick-chosen");
   chosen.textContent = picker.dataset.chosenPrefix + button.dataset.pickLabel;
   picker.querySelector("#pick-results").innerHTML = "";

@@ -66,6 +66,22 @@ def test_attendee_added_by_id_number_within_scope(client, liaison, caseworker, p
     assert list(TrainingAttendance.objects.values_list("person_id", flat=True)) == [person.pk]
 
 
+def test_attendee_chosen_with_the_person_picker_within_scope(client, liaison, person, other_person):
+    session = TrainingSession.objects.create(
+        title="县培训", kind="vocational", start_date=date(2025, 3, 1), end_date=date(2025, 3, 2)
+    )
+    client.force_login(liaison)
+    url = reverse("community:training_detail", args=[session.pk])
+    page = client.get(url).content.decode()
+    assert 'name="pick_q"' in page and 'name="person"' in page
+    refused = client.post(url, {"person": other_person.pk, "completed": "on"})
+    assert refused.status_code == 200 and not TrainingAttendance.objects.exists()
+    nobody = client.post(url, {"completed": "on"})
+    assert nobody.status_code == 200 and "请选择人员" in nobody.content.decode()
+    assert client.post(url, {"person": person.pk, "completed": "on"}).status_code == 302
+    assert list(TrainingAttendance.objects.values_list("person_id", flat=True)) == [person.pk]
+
+
 def test_service_errors_land_on_the_form(client, caseworker, person):
     client.force_login(caseworker)
     response = client.post(
