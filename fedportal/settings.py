@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Records the acting user and URL on every audited write made during a request.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Full numbers never travel in URLs: a search holding one goes through a session token, anything else is a 400.
+    "fedportal.core.search_tokens.FullNumberInUrlMiddleware",
     # Queue or cache unreachable: a clear 503 page instead of a server error.
     "fedportal.core.middleware.ServiceUnavailableMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import message_errors, run_service
+from fedportal.core.search_tokens import search_by_token
 from fedportal.core.sensitive import mask_for
 
 from .. import services
@@ -39,8 +40,9 @@ def _need_or_none(request, need_id):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@search_by_token("q")
 def person_search(request):
-    query = request.GET.get("q", "").strip()
+    query = request.search.get("q", "").strip()
     persons = person_list_for_user(request.user).select_related("township", "village").none()
     if query:
         persons = person_list_for_user(request.user).select_related("township", "village")
