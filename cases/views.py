@@ -86,7 +86,9 @@ def _query_string(request) -> str:
 @search_by_token("q")
 def person_list(request):
     person_filter = PersonFilter(request.search or None, queryset=person_list_for_user(request.user), request=request)
-    page = CachedCountPaginator(person_list_for_page(person_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(person_list_for_page(person_filter.qs, user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "cases/person_list.html",
@@ -345,7 +347,7 @@ def household_detail(request, pk: int):
         "cases/household_detail.html",
         {
             "household": household,
-            "members": person_list_for_page(household_members(household)),
+            "members": person_list_for_page(household_members(household), user=request.user),
             "may_edit": may_edit,
             "member_form": HouseholdMemberForm(),
             "head_form": HouseholdHeadForm(household=household),

@@ -36,6 +36,7 @@ from .selectors import (
     assessments_waiting_for_review,
     certificate_events_recent_for_user,
     certificate_get_for_user,
+    certificate_list_for_page,
     certificate_list_for_user,
 )
 
@@ -67,7 +68,7 @@ def certificate_list(request):
     certificate_filter = CertificateFilter(
         request.search or None, queryset=certificate_list_for_user(request.user), request=request
     )
-    certificates = certificate_filter.qs.select_related("person", "person__township")
+    certificates = certificate_list_for_page(certificate_filter.qs, user=request.user)
     page = CachedCountPaginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

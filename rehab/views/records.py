@@ -10,7 +10,7 @@ from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import message_errors, run_service
 from fedportal.core.search_tokens import search_by_token
-from fedportal.core.sensitive import mask_for
+from fedportal.core.sensitive import mask_for, masked_rows, may_reveal
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -51,8 +51,12 @@ def person_search(request):
         else:
             persons = persons.filter(name__startswith=query)
         persons = persons.order_by("name", "pk")
-    page, query_string = paginate(request, persons, per_page=30)
-    return render(request, "rehab/person_search.html", {"page": page, "query_string": query_string, "q": query})
+    page, query_string = paginate(request, masked_rows(persons, request.user), per_page=30)
+    return render(
+        request,
+        "rehab/person_search.html",
+        {"page": page, "query_string": query_string, "q": query, "may_reveal": may_reveal(request.user)},
+    )
 
 
 @require_perm(Perm.REHAB_VIEW)

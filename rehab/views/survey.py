@@ -10,7 +10,7 @@ from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import run_service
 from fedportal.core.search_tokens import search_by_token
-from fedportal.core.sensitive import mask_for
+from fedportal.core.sensitive import mask_for, masked_rows
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -144,13 +144,12 @@ def person_list(request, pk):
     query = request.search.get("q", "").strip()
     if query:
         persons = persons.filter(Q(name__startswith=query) | Q(id_number__startswith=query.upper()))
-    persons = persons.order_by("village__code", "name", "pk")
+    persons = masked_rows(persons.order_by("village__code", "name", "pk"), request.user)
     page, query_string = paginate(request, persons)
     from ..models import ContactMethod
 
     labels = dict(ContactMethod.choices)
     for person in page.object_list:
-        person.masked_id = mask_for(request.user, person.id_number)
         person.contact_label = labels.get(person.contact_method, "")
     return render(
         request,
