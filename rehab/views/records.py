@@ -191,6 +191,7 @@ def need_cancel(request, pk):
 
 
 @require_perm(Perm.REHAB_VIEW)
+@search_by_token("q")
 def service_list(request):
     records = service_record_list_for_user(request.user).filter(served_on__year=selected_year(request))
     township = selected_township(request)
@@ -198,8 +199,8 @@ def service_list(request):
         records = records.filter(person__township_id=township)
     if request.GET.get("service_type"):
         records = records.filter(service_type=request.GET["service_type"])
-    if request.GET.get("q"):
-        q = request.GET["q"].strip()
+    if request.search.get("q"):
+        q = request.search["q"].strip()
         records = records.filter(Q(person__name__startswith=q) | Q(provider__name__contains=q))
     records = records.order_by("-served_on", "-pk")
     if request.GET.get("format") == "xlsx":
@@ -241,7 +242,7 @@ def service_list(request):
             page=page,
             query_string=query_string,
             service_types=ServiceType.choices,
-            params=request.GET,
+            params=request.search,
         ),
     )
 
