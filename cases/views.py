@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -110,8 +110,13 @@ def person_list(request):
 def person_export(request):
     """Start the export of the filtered list (filters in the query string) as a job, then show its progress."""
     reveal = request.POST.get("full") == "1" and has_perm(request.user, Perm.PERSON_REVEAL)
-    # The list's filters, its search out of the session token (fedportal/core/search_tokens.py).
-    filters = person_export_filters(search_params(request, ("q",)) or QueryDict())
+    # The list's filters, its search out of the session token (fedportal/core/search_tokens.py); an expired token
+    # must not widen the export to the whole list.
+    query = search_params(request, ("q",))
+    if query is None:
+        messages.info(request, _("查询条件已过期，请重新查询。"))
+        return redirect("cases:person_list")
+    filters = person_export_filters(query)
     job = person_export_start(acting_user=request.user, filters=filters, reveal=reveal, request=request)
     messages.info(request, _("导出已开始，完成后可在本页下载。"))
     return redirect("jobs:job_detail", job_id=job.pk)

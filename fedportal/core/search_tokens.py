@@ -131,6 +131,7 @@ class FullNumberInUrlMiddleware:
         others = request.GET.copy()
         for name in names:
             others.pop(name, None)
-        if names and not request.htmx and not query_holds_full_number(others):
+        signed_in = request.user.is_authenticated  # else the login redirect would carry the number in ?next=
+        if names and signed_in and not request.htmx and not query_holds_full_number(others):
             return None  # the view's decorator sends it through the token
         return render(request, "400_full_number.html", status=400)

@@ -127,3 +127,20 @@ def test_the_application_program_step_is_posted_and_redirects_by_id(client, liai
     )
     assert response.status_code == 302 and person.id_number not in response["Location"]
     assert f"person={person.pk}" in response["Location"] and "program=nursing" in response["Location"]
+
+
+def test_signed_out_a_full_number_is_a_400_not_a_login_redirect_carrying_it(client, person):
+    response = client.get(reverse("cases:person_list"), {"q": person.id_number})
+    assert response.status_code == 400 and person.id_number not in response.content.decode()
+
+
+def test_an_export_with_an_expired_token_exports_nothing(cw_client, person):
+    from fedportal.jobs.models import Job
+
+    response = cw_client.post(reverse("cases:person_export") + "?s=gone", {"full": "0"})
+    assert response.status_code == 302 and response["Location"] == reverse("cases:person_list")
+    assert not Job.objects.exists()
+    location = cw_client.post(reverse("cases:person_list"), {"q": person.id_number})["Location"]
+    token = location.split("s=")[1]
+    cw_client.post(reverse("cases:person_export") + f"?s={token}", {"full": "0"})
+    assert Job.objects.get().params["filters"]["q"] == [person.id_number]
