@@ -9,7 +9,7 @@ from django.http import Http404
 
 from fedportal.accounts.permissions import Perm, has_perm, in_scope, scope_q
 from fedportal.core.clock import local_today
-from fedportal.core.sensitive import MaskedPerson
+from fedportal.core.sensitive import MaskedPerson, masked_rows
 from fedportal.idnumber import normalize_id_number
 
 from . import hooks
@@ -99,11 +99,13 @@ def person_search(persons, query: str):
     return persons.filter(name__contains=query.strip())
 
 
-def person_list_for_page(persons):
-    """What a list page shows for each person, in a constant number of queries (the page, then active certificates)."""
-    return persons.select_related("township", "village").prefetch_related(
+def person_list_for_page(persons, *, user):
+    """What a list page shows for each person, in a constant number of queries (the page, then active certificates),
+    each person coming out with `masked`: the ID and phone numbers and the birth date as `user` may see them."""
+    rows = persons.select_related("township", "village").prefetch_related(
         hooks.certificate_queries().active_prefetch(to_attr="active_certificates")
     )
+    return masked_rows(rows, user)
 
 
 def person_poverty_history(person):

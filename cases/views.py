@@ -13,6 +13,7 @@ from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_today
 from fedportal.core.forms import apply_errors
 from fedportal.core.pagination import CachedCountPaginator
+from fedportal.core.search_tokens import search_by_token, search_params
 from fedportal.core.sensitive import mask_persons
 
 from . import hooks, services
@@ -82,9 +83,12 @@ def _query_string(request) -> str:
 
 
 @require_perm(Perm.PERSON_VIEW)
+@search_by_token("q")
 def person_list(request):
-    person_filter = PersonFilter(request.GET or None, queryset=person_list_for_user(request.user), request=request)
-    page = CachedCountPaginator(person_list_for_page(person_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    person_filter = PersonFilter(request.search or None, queryset=person_list_for_user(request.user), request=request)
+    page = CachedCountPaginator(person_list_for_page(person_filter.qs, user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "cases/person_list.html",
@@ -106,9 +110,14 @@ def person_list(request):
 def person_export(request):
     """Start the export of the filtered list (filters in the query string) as a job, then show its progress."""
     reveal = request.POST.get("full") == "1" and has_perm(request.user, Perm.PERSON_REVEAL)
-    job = person_export_start(
-        acting_user=request.user, filters=person_export_filters(request.GET), reveal=reveal, request=request
-    )
+    # The list's filters, its search out of the session token (fedportal/core/search_tokens.py); an expired token
+    # must not widen the export to the whole list.
+    query = search_params(request, ("q",))
+    if query is None:
+        messages.info(request, _("查询条件已过期，请重新查询。"))
+        return redirect("cases:person_list")
+    filters = person_export_filters(query)
+    job = person_export_start(acting_user=request.user, filters=filters, reveal=reveal, request=request)
     messages.info(request, _("导出已开始，完成后可在本页下载。"))
     return redirect("jobs:job_detail", job_id=job.pk)
 
@@ -343,7 +352,7 @@ def household_detail(request, pk: int):
         "cases/household_detail.html",
         {
             "household": household,
-            "members": person_list_for_page(household_members(household)),
+            "members": person_list_for_page(household_members(household), user=request.user),
             "may_edit": may_edit,
             "member_form": HouseholdMemberForm(),
             "head_form": HouseholdHeadForm(household=household),
@@ -398,7 +407,8 @@ PICK_LIMIT = 10
 def person_pick(request):
     """The person picker's matches (an htmx fragment): a name, or any four or more digits of an ID, phone, register
     or certificate number, within the user's scope, ID numbers masked."""
-    query = request.GET.get("pick_q", "").strip()
+    # Posted by the picker (hx-post): a typed full number stays out of the URL (fedportal/core/search_tokens.py).
+    query = (request.POST.get("pick_q") or request.GET.get("pick_q", "")).strip()
     matches = []
     if query:
         persons = person_search(person_list_for_user(request.user), query).select_related("township", "village")

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from fedportal.accounts.permissions import Perm, has_perm, scope_q
 from fedportal.core.clock import local_today
+from fedportal.core.sensitive import masked_rows
 
 from .models import Assessment, Certificate, CertificateLifecycleEvent, Generation
 
@@ -31,6 +32,14 @@ def _scoped(queryset, user, person_path: str = "person"):
 
 def certificate_list_for_user(user):
     return _scoped(Certificate.objects.all(), user)
+
+
+def certificate_list_for_page(certificates, *, user):
+    """A list page's certificates with their holder, each with `number_shown` (the certificate number, which holds the
+    ID number) and the holder's `masked` values as `user` may see them (fedportal/core/sensitive.py)."""
+    return masked_rows(
+        certificates.select_related("person", "person__township"), user, person="person", certificate=True
+    )
 
 
 def certificate_get_for_user(user, certificate_id: int) -> Certificate:

@@ -14,6 +14,7 @@ from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_today
 from fedportal.core.forms import apply_errors
 from fedportal.core.pagination import CachedCountPaginator
+from fedportal.core.search_tokens import search_by_token
 
 from . import services
 from .filters import CertificateFilter
@@ -35,6 +36,7 @@ from .selectors import (
     assessments_waiting_for_review,
     certificate_events_recent_for_user,
     certificate_get_for_user,
+    certificate_list_for_page,
     certificate_list_for_user,
 )
 
@@ -61,11 +63,12 @@ def _render_action(request, *, person, form, title, submit, certificate=None, in
 
 
 @require_perm(Perm.PERSON_VIEW)
+@search_by_token("number")
 def certificate_list(request):
     certificate_filter = CertificateFilter(
-        request.GET or None, queryset=certificate_list_for_user(request.user), request=request
+        request.search or None, queryset=certificate_list_for_user(request.user), request=request
     )
-    certificates = certificate_filter.qs.select_related("person", "person__township")
+    certificates = certificate_list_for_page(certificate_filter.qs, user=request.user)
     page = CachedCountPaginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records the acting user and URL on every audited write made during a request.
     "pghistory.middleware.HistoryMiddleware",
+    # Full numbers never travel in URLs: a search holding one goes through a session token, anything else is a 400.
+    # Before the login redirect, which would put the number into `?next=`.
+    "fedportal.core.search_tokens.FullNumberInUrlMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Queue or cache unreachable: a clear 503 page instead of a server error.
     "fedportal.core.middleware.ServiceUnavailableMiddleware",

@@ -17,7 +17,7 @@ def provider_statement_pdf(*, provider: Provider, month: date, records=None, tow
         {
             "township": line.person.township.name,
             "name": line.person.name,
-            "id_number": mask(line.person.id_number),  # the strict mask: the statement goes to the provider
+            "masked_id": mask(line.person.id_number),  # the strict mask: the statement goes to the provider
             "served_on": line.served_on,
             "service": line.get_service_type_display(),
             "description": line.description,

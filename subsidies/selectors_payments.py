@@ -9,7 +9,7 @@ from django.db.models.functions import TruncMonth
 
 from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, scope_q
-from fedportal.core.sensitive import ACCOUNT, mask_for
+from fedportal.core.sensitive import ACCOUNT, sensitive_for
 
 from .models import (
     BankReturn,
@@ -121,12 +121,13 @@ def run_section(user, run: PaymentRun, section: str, *, township_id: int | None 
 
 
 def decorate_rows(user, run: PaymentRun, section: str, rows) -> list[dict]:
-    """The page's rows as the templates show them: masked numbers, tier labels, reasons in words."""
+    """The page's rows as the templates show them: numbers as `Sensitive` values masked for `user`
+    (fedportal/core/sensitive.py), tier labels, reasons in words."""
     tiers = tier_labels(run)
     reveal_accounts = has_perm(user, Perm.PERSON_REVEAL)
     result = []
     for row in rows:
-        item = {"row": row, "masked_id": mask_for(user, row.person.id_number)}
+        item = {"row": row, "masked_id": sensitive_for(user, row.person.id_number)}
         if section == SECTION_STOPS or (isinstance(row, PaymentLine) and row.kind == LineKind.RECOVERY):
             item["reasons"] = "、".join(reason_labels(row.reasons))
         if isinstance(row, PaymentLine):
@@ -136,8 +137,8 @@ def decorate_rows(user, run: PaymentRun, section: str, rows) -> list[dict]:
                 failure = getattr(original, "result", None)
                 item["original_run"] = original.run
                 item["failure"] = failure.reason if failure else ""
-                item["failed_account"] = mask_for(user, original.account, ACCOUNT) if reveal_accounts else ""
-                item["new_account"] = mask_for(user, row.account or row.person.social_security_card, ACCOUNT)
+                item["failed_account"] = sensitive_for(user, original.account, ACCOUNT) if reveal_accounts else ""
+                item["new_account"] = sensitive_for(user, row.account or row.person.social_security_card, ACCOUNT)
         result.append(item)
     return result
 
@@ -262,9 +263,9 @@ def failed_payment_rows(user, rows) -> list[dict]:
         items.append(
             {
                 "line": line,
-                "masked_id": mask_for(user, line.person.id_number),
-                "failed_account": mask_for(user, line.account, ACCOUNT) if reveal else "",
-                "account_now": mask_for(user, line.person.social_security_card, ACCOUNT) if reveal else "",
+                "masked_id": sensitive_for(user, line.person.id_number),
+                "failed_account": sensitive_for(user, line.account, ACCOUNT) if reveal else "",
+                "account_now": sensitive_for(user, line.person.social_security_card, ACCOUNT) if reveal else "",
                 "resent": resent,
                 "changed": changed,
             }

@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +15,7 @@ from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, req
 from fedportal.core.clock import local_today
 from fedportal.core.forms import message_errors
 from fedportal.core.sensitive import mask_for
+from fedportal.idnumber import normalize_id_number
 
 from . import selectors
 from .forms import (
@@ -69,6 +72,22 @@ class ApplicationChoiceForm(forms.Form):
     program = forms.RegexField(label=_("补贴项目"), regex=r"^[A-Za-z0-9_-]{1,30}$", required=False)
 
 
+def _application_program_chosen(request):
+    """The program step is posted, not a GET form: the picker's box may hold a typed full ID number, which must not
+    become a query string. A full ID typed without choosing a match chooses that person (within the user's scope)."""
+    query = QueryDict(mutable=True)
+    person_id = request.POST.get("person", "")
+    typed = normalize_id_number(request.POST.get("pick_q", "")).replace(" ", "").upper()
+    if not person_id.isdigit() and len(typed) == 18:
+        person = person_list_for_user(request.user).filter(id_number=typed).first()
+        person_id = str(person.pk) if person else ""
+    if person_id.isdigit():
+        query["person"] = person_id
+    if request.POST.get("program"):
+        query["program"] = request.POST["program"]
+    return redirect(reverse("subsidies:application_create") + (f"?{query.urlencode()}" if query else ""))
+
+
 @require_perm(Perm.APPLICATION_ENTER)
 def application_create(request):
     """Enter an application. `?person=<id>` (from the person page) chooses the person; `?program=<code or id>`
@@ -76,6 +95,8 @@ def application_create(request):
     for one first."""
     from cases.selectors import person_get_for_user
 
+    if request.method == "POST" and request.POST.get("step") == "program":
+        return _application_program_chosen(request)
     choice = ApplicationChoiceForm(
         {
             "person": request.POST.get("person") or request.GET.get("person") or "",

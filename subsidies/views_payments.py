@@ -14,6 +14,7 @@ from cases.selectors import township_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, require_perm
 from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
+from fedportal.core.search_tokens import SEARCH_PARAM, search_by_token
 from fedportal.jobs.models import Job
 from fedportal.jobs.progress import live_progress
 from fedportal.jobs.services import JobEnqueueError
@@ -51,6 +52,7 @@ def _section_labels():
 
 
 @require_perm(Perm.PAYMENT_RUN_VIEW)
+@search_by_token("q")
 def payment_run_detail(request, run_id: int):
     run = selectors.payment_run_get_for_user(request.user, run_id)
     computing = run.job is not None and not run.job.is_finished
@@ -58,7 +60,7 @@ def payment_run_detail(request, run_id: int):
     section = request.GET.get("section") or selectors_payments.SECTION_LINES
     if section not in selectors_payments.SECTIONS:
         section = selectors_payments.SECTION_LINES
-    filters = ReviewFilterForm(request.GET, user=request.user)
+    filters = ReviewFilterForm(request.search, user=request.user)
     context = {
         "run": run,
         "computing": computing,
@@ -85,8 +87,11 @@ def payment_run_detail(request, run_id: int):
                 "page": page,
                 "rows": selectors_payments.decorate_rows(request.user, run, section, page.object_list),
                 "query_string": query.urlencode(),
+                # The search stays under its token (fedportal/core/search_tokens.py), never as q= in a link.
                 "filter_query": "&".join(
-                    f"{key}={value}" for key, value in (("township", township_id or ""), ("q", q)) if value
+                    f"{key}={value}"
+                    for key, value in (("township", township_id or ""), (SEARCH_PARAM, request.GET.get(SEARCH_PARAM)))
+                    if value
                 ),
                 "tabs": [(key, labels[key], counts[key]) for key in selectors_payments.SECTIONS],
                 "section_label": labels[section],
@@ -216,10 +221,11 @@ def bank_return_upload_view(request, run_id: int):
 
 
 @require_perm(Perm.PAYMENT_EXPORT)
+@search_by_token("q")
 def bank_return_detail(request, return_id: int):
     """One return: the file, who recorded it, its errors or its results line by line."""
     bank_return = selectors_payments.bank_return_get_for_user(request.user, return_id)
-    filters = ReviewFilterForm(request.GET, user=request.user)
+    filters = ReviewFilterForm(request.search, user=request.user)
     if not filters.is_valid():
         return _bad_parameters(request, filters)
     status = request.GET.get("status", "")
@@ -264,10 +270,11 @@ def bank_return_file(request, return_id: int):
 
 
 @require_perm(Perm.PAYMENT_RUN_VIEW)
+@search_by_token("q")
 def failed_payment_list(request):
     """Finance's list of failed payments: by default those held for a corrected account, each with a link to the
     person's page to correct it."""
-    filters = FailedPaymentFilterForm(request.GET or None, user=request.user)
+    filters = FailedPaymentFilterForm(request.search or None, user=request.user)
     if filters.is_bound and not filters.is_valid():
         return _bad_parameters(request, filters)
     params = {"status": selectors_payments.HELD_WAITING}

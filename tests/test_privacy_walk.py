@@ -180,3 +180,80 @@ def test_masked_exports_hold_no_full_number(privacy_world):
         assert privacy_world.person.name in text  # the export did list the township's people
         problems += [f"person export as {role}: full {what}" for value, what in secrets.items() if value in text]
     assert not problems, "\n".join(problems)
+
+
+def _url(the_world, name, user) -> str:
+    own_samples, _foreign = the_world.samples
+    try:
+        return reverse(name)
+    except Exception:  # noqa: BLE001 - needs kwargs
+        if name.startswith("jobs:job_") and name != "jobs:job_list":
+            job = Job.objects.create(kind="system.selftest", created_by=user, status="failed")
+            return reverse(name, kwargs={"job_id": job.pk})
+        return reverse(name, kwargs=own_samples[name])
+
+
+def _search_views(the_world) -> dict[str, tuple[str, ...]]:
+    """Every page whose search may hold a full number (fedportal/core/search_tokens.py), with its search fields."""
+    from django.urls import resolve
+
+    admin = the_world.users[Role.ADMIN]
+    views = {}
+    for name in _all_url_names():
+        fields = getattr(resolve(_url(the_world, name, admin).split("?")[0]).func, "search_token_fields", ())
+        if fields:
+            views[name] = fields
+    return views
+
+
+@pytest.mark.django_db
+def test_a_full_id_searched_on_any_list_stays_out_of_urls_and_pages(client, privacy_world):
+    """Every token search page, as every role that may open it: a world person's full ID number searched with the
+    page's form lands in no URL (the redirect, the links, the pagination), and the result page shows no full number
+    besides the search box echoing what was typed."""
+    views = _search_views(privacy_world)
+    assert {"cases:person_list", "audit:event_list", "certificates:certificate_list"} <= set(views)
+    number = privacy_world.person.id_number
+    secrets = _secrets()
+    problems, found = [], set()
+    for name, fields in views.items():
+        for role, user in privacy_world.users.items():
+            client.force_login(user)
+            url = _url(privacy_world, name, user)
+            response = client.post(url, {field: number for field in fields})
+            if response.status_code != 302:
+                continue  # not this role's page (403/404)
+            location = response["Location"]
+            problems += [
+                f"{name} as {role}: full {what} in the redirect" for v, what in secrets.items() if v in location
+            ]
+            page = client.get(location)
+            if page.status_code != 200:
+                continue
+            text = _text(page).replace(f'value="{number}"', "")
+            if privacy_world.person.name in text:
+                found.add((name, role))
+            problems += [f"{name} as {role}: full {what} in the page" for v, what in secrets.items() if v in text]
+            links = re.findall(r'(?:href|action|hx-get|hx-post)="([^"]*)"', text)
+            problems += [f"{name} as {role}: a link carries {link}" for link in links if number in link]
+    assert not problems, "\n".join(sorted(set(problems)))
+    # The searches did find the person: the same results as a ?q=<ID number> gave before.
+    assert {("cases:person_list", Role.CASEWORKER), ("cases:person_list", Role.LEADER)} <= found
+    assert ("certificates:certificate_list", Role.CASEWORKER) in found
+
+
+@pytest.mark.django_db
+def test_no_url_is_served_with_a_full_number_in_its_query_string(client, privacy_world):
+    """Whatever the page, a query string holding a full number is refused (400) — never rendered, never logged as a
+    served page — and a search page's own field is sent through the token instead."""
+    admin = privacy_world.users[Role.ADMIN]
+    client.force_login(admin)
+    number = privacy_world.person.id_number
+    problems = []
+    for name in _all_url_names():
+        if name in {"set_language", "accounts:logout", "healthz"}:
+            continue
+        response = client.get(_url(privacy_world, name, admin), {"probe": number})
+        if response.status_code != 400:
+            problems.append(f"{name}: {response.status_code} for ?probe=<full ID>")
+    assert not problems, "\n".join(problems)

@@ -4,7 +4,7 @@ control, a number masked for the current user, and the birth date or the age. Te
 from django import template
 from django.urls import reverse
 
-from fedportal.core.sensitive import CERTIFICATE, ID_NUMBER, PERSON_FIELDS, birth_for, sensitive_for
+from fedportal.core.sensitive import CERTIFICATE, ID_NUMBER, PERSON_FIELDS, MaskedPerson, birth_for, sensitive_for
 
 register = template.Library()
 
@@ -35,8 +35,12 @@ def birth(context, person):
 @register.inclusion_tag("cases/_sensitive.html", takes_context=True)
 def sensitive(context, person, field: str):
     """The masked value, plus a "显示完整" button for users who may reveal it (each reveal is logged)."""
-    source, kind = PERSON_FIELDS[field]
-    value = sensitive_for(_user(context), getattr(person, source) or "", kind)
+    masked = getattr(person, "masked", None)
+    if isinstance(masked, MaskedPerson):  # handed out by the access layer (person_get_for_user, masked_rows)
+        value = getattr(masked, field)
+    else:
+        source, kind = PERSON_FIELDS[field]
+        value = sensitive_for(_user(context), getattr(person, source) or "", kind)
     return {
         "masked": value.masked,
         "empty": value.empty,

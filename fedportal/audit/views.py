@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from fedportal.accounts.permissions import Perm, require_perm
 from fedportal.core.pagination import CachedCountPaginator
+from fedportal.core.search_tokens import search_by_token
 from fedportal.idnumber import normalize_id_number
 
 from .forms import AuditFilterForm
@@ -9,7 +10,7 @@ from .selectors import audit_event_list, audited_person_by_id_number, sensitive_
 
 
 def _filters(request):
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.search or None)
     filters = {"person": None, "user_id": None, "date_from": None, "date_to": None}
     person_missing = False
     if form.is_valid():
@@ -23,6 +24,7 @@ def _filters(request):
 
 
 @require_perm(Perm.AUDIT_VIEW)
+@search_by_token("id_number")
 def event_list(request):
     form, filters, person_missing = _filters(request)
     events = audit_event_list(**filters) if not person_missing else []
@@ -43,6 +45,7 @@ def event_list(request):
 
 
 @require_perm(Perm.AUDIT_VIEW)
+@search_by_token("id_number")
 def sensitive_access_list_view(request):
     form, filters, person_missing = _filters(request)
     accesses = sensitive_access_list(**filters) if not person_missing else []

@@ -130,3 +130,33 @@ def mask_persons(user, persons):
     for person in persons:
         person.masked = MaskedPerson(user, person)
     return persons
+
+
+def _follow(row, path: str):
+    for name in path.split("__") if path else ():
+        row = getattr(row, name, None)
+        if row is None:
+            return None
+    return row
+
+
+def masked_rows(queryset, user, *, person: str = "", certificate: bool = False):
+    """The access layer's step for list pages: `queryset`, its rows coming out of the database with their sensitive
+    values already masked for `user` — `masked` (a MaskedPerson) on the person at `person` (a `__` path from the row,
+    "" for the row itself) and, with `certificate`, `number_shown` (a Sensitive) on the row. Lazy like any queryset:
+    the paginator counts and slices it, and only the rows of the page are masked, as they are fetched."""
+    base = queryset._iterable_class
+
+    class MaskingIterable(base):
+        def __iter__(self):
+            for row in super().__iter__():
+                holder = _follow(row, person)
+                if holder is not None:
+                    holder.masked = MaskedPerson(user, holder)
+                if certificate:
+                    row.number_shown = sensitive_for(user, row.number, CERTIFICATE)
+                yield row
+
+    rows = queryset.all()
+    rows._iterable_class = MaskingIterable
+    return rows

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import message_errors, run_service
-from fedportal.core.sensitive import mask_for
+from fedportal.core.search_tokens import search_by_token
+from fedportal.core.sensitive import mask_for, masked_rows, may_reveal
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -40,8 +41,9 @@ def _need_or_none(request, need_id):
 
 @require_perm(Perm.REHAB_VIEW)
 @checked_parameters
+@search_by_token("q")
 def person_search(request):
-    query = request.GET.get("q", "").strip()
+    query = request.search.get("q", "").strip()
     persons = person_list_for_user(request.user).select_related("township", "village").none()
     if query:
         persons = person_list_for_user(request.user).select_related("township", "village")
@@ -50,8 +52,12 @@ def person_search(request):
         else:
             persons = persons.filter(name__startswith=query)
         persons = persons.order_by("name", "pk")
-    page, query_string = paginate(request, persons, per_page=30)
-    return render(request, "rehab/person_search.html", {"page": page, "query_string": query_string, "q": query})
+    page, query_string = paginate(request, masked_rows(persons, request.user), per_page=30)
+    return render(
+        request,
+        "rehab/person_search.html",
+        {"page": page, "query_string": query_string, "q": query, "may_reveal": may_reveal(request.user)},
+    )
 
 
 @require_perm(Perm.REHAB_VIEW)
@@ -188,6 +194,7 @@ def need_cancel(request, pk):
 
 @require_perm(Perm.REHAB_VIEW)
 @checked_parameters
+@search_by_token("q")
 def service_list(request):
     records = service_record_list_for_user(request.user).filter(served_on__year=selected_year(request))
     township = selected_township(request)
@@ -195,8 +202,8 @@ def service_list(request):
         records = records.filter(person__township_id=township)
     if request.GET.get("service_type"):
         records = records.filter(service_type=request.GET["service_type"])
-    if request.GET.get("q"):
-        q = request.GET["q"].strip()
+    if request.search.get("q"):
+        q = request.search["q"].strip()
         records = records.filter(Q(person__name__startswith=q) | Q(provider__name__contains=q))
     records = records.order_by("-served_on", "-pk")
     if request.GET.get("format") == "xlsx":
@@ -238,7 +245,7 @@ def service_list(request):
             page=page,
             query_string=query_string,
             service_types=ServiceType.choices,
-            params=request.GET,
+            params=request.search,
         ),
     )
 

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import run_service
-from fedportal.core.sensitive import mask_for
+from fedportal.core.search_tokens import search_by_token
+from fedportal.core.sensitive import mask_for, masked_rows
 
 from .. import services
 from ..exports import id_formatter, iterate, xlsx_response
@@ -122,6 +123,7 @@ def round_toggle(request, pk):
 
 @require_perm(Perm.REHAB_VIEW)
 @checked_parameters
+@search_by_token("q")
 def person_list(request, pk):
     """The persons to survey in the user's scope, with this round's record if any."""
     survey_round = survey_round_get_for_user(request.user, pk)
@@ -141,16 +143,15 @@ def person_list(request, pk):
         persons = persons.filter(contact_method__isnull=True)
     elif state == "done":
         persons = persons.filter(contact_method__isnull=False)
-    query = request.GET.get("q", "").strip()
+    query = request.search.get("q", "").strip()
     if query:
         persons = persons.filter(Q(name__startswith=query) | Q(id_number__startswith=query.upper()))
-    persons = persons.order_by("village__code", "name", "pk")
+    persons = masked_rows(persons.order_by("village__code", "name", "pk"), request.user)
     page, query_string = paginate(request, persons)
     from ..models import ContactMethod
 
     labels = dict(ContactMethod.choices)
     for person in page.object_list:
-        person.masked_id = mask_for(request.user, person.id_number)
         person.contact_label = labels.get(person.contact_method, "")
     return render(
         request,

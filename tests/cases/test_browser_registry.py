@@ -84,5 +84,7 @@ def test_register_issue_renew_and_find(page, login, users, village):
     page.get_by_role("button", name="查询", exact=True).click()
     table = page.get_by_test_id("person-table")
     expect(table.get_by_role("link", name="陈小明")).to_be_visible()
+    # The search was posted and kept under a token: the number is not in the address (nor history, nor logs).
+    assert "s=" in page.url and active.number not in page.url and id_number not in page.url
     table.get_by_role("link", name="陈小明").click()
     page.wait_for_url(f"**/persons/{person.pk}/")

@@ -55,10 +55,10 @@ def test_audit_page_for_administrators(client, users, village):
     person = PersonFactory(village=village, township=village.township, name="王五")
     sensitive_access_record(user=users[Role.CASEWORKER], person=person, field="id_number", detail="人员详情")
     client.force_login(users[Role.ADMIN])
-    response = client.get(reverse("audit:event_list"), {"id_number": person.id_number})
+    response = client.post(reverse("audit:event_list"), {"id_number": person.id_number}, follow=True)
     assert response.status_code == 200
     assert "新增" in response.content.decode()
-    response = client.get(reverse("audit:sensitive_access_list"), {"id_number": person.id_number})
+    response = client.post(reverse("audit:sensitive_access_list"), {"id_number": person.id_number}, follow=True)
     assert "王五" in response.content.decode()
     client.force_login(users[Role.CASEWORKER])
     assert client.get(reverse("audit:event_list")).status_code == 403
@@ -88,7 +88,7 @@ def test_audit_page_shows_changes_in_words(client, users, village):
         person = PersonFactory(village=village, township=village.township, name="赵六")
         Person.objects.filter(pk=person.pk).update(phone="13712345678", poverty_status="dibao")
     client.force_login(users[Role.ADMIN])
-    body = client.get(reverse("audit:event_list"), {"id_number": person.id_number}).content.decode()
+    body = client.post(reverse("audit:event_list"), {"id_number": person.id_number}, follow=True).content.decode()
     assert str(Person._meta.get_field("phone").verbose_name) in body
     assert "poverty_status" not in body and ">phone<" not in body
     update = next(e for e in Events.objects.tracks(person) if e.pgh_label == "update")
