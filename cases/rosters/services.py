@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from cases import hooks
 from cases.models import RosterImport, RosterKind, RosterStatus, Township
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
+from fedportal.audit.models import SensitiveAccess, SensitiveField
+from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_today
 from fedportal.core.workbooks import WorkbookRejected, inspect_workbook
 from fedportal.jobs.services import job_create
@@ -112,9 +114,38 @@ def _store_report(roster: RosterImport, report: RosterReport, *, status: str) ->
     roster.to_create = report.to_create
     roster.to_update = report.to_update
     roster.unchanged = report.unchanged
+    roster.elsewhere_rows = report.elsewhere
     roster.issues = report.sorted_issues(column_order(report.kind))
     roster.save(
-        update_fields=["status", "rows", "valid_rows", "invalid_rows", "to_create", "to_update", "unchanged", "issues"]
+        update_fields=[
+            "status",
+            "rows",
+            "valid_rows",
+            "invalid_rows",
+            "to_create",
+            "to_update",
+            "unchanged",
+            "elsewhere_rows",
+            "issues",
+        ]
+    )
+
+
+def _audit_elsewhere(roster: RosterImport, report: RosterReport) -> None:
+    """One audit record per upload that answered "registered in another township": who asked, about how many rows.
+
+    A retried validation of the same upload does not add a second one."""
+    if not report.elsewhere:
+        return
+    marker = f"#{roster.pk} "
+    if SensitiveAccess.objects.filter(field=SensitiveField.ROSTER_ELSEWHERE, detail__startswith=marker).exists():
+        return
+    sensitive_access_record(
+        user=roster.uploaded_by,
+        field=SensitiveField.ROSTER_ELSEWHERE,
+        detail=marker
+        + _("花名册“%(name)s”：%(n)s 行的身份证号或户籍编号已在其他乡镇登记")
+        % {"name": roster.original_name[:80], "n": report.elsewhere},
     )
 
 
@@ -200,7 +231,9 @@ def roster_validate(*, roster: RosterImport, progress=None) -> RosterReport:
     except Exception:
         RosterImport.objects.filter(pk=roster.pk).update(status=RosterStatus.FAILED)
         raise
-    _store_report(roster, report, status=RosterStatus.VALID if report.is_valid else RosterStatus.INVALID)
+    with transaction.atomic():
+        _store_report(roster, report, status=RosterStatus.VALID if report.is_valid else RosterStatus.INVALID)
+        _audit_elsewhere(roster, report)
     return report
 
 

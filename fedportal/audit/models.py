@@ -8,6 +8,8 @@ class SensitiveField(models.TextChoices):
     PHONE = "phone", _("联系电话")
     ACCOUNT = "account", _("社保卡号")
     EXPORT = "export", _("导出明文")
+    # A township roster upload answered "registered in another township" for some rows (counted, never named).
+    ROSTER_ELSEWHERE = "roster_elsewhere", _("花名册他乡镇登记查询")
 
 
 class SensitiveAccess(models.Model):
