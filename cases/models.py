@@ -261,6 +261,9 @@ class RosterImport(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    # The uploaded file and its annotated copies hold full numbers: deleted after the retention once the upload is
+    # finished (imported, invalid or failed); the row and its report stay.
+    files_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,6 +13,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,8 @@ from fedportal.audit.models import SensitiveAccess, SensitiveField
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_today
 from fedportal.core.workbooks import WorkbookRejected, inspect_workbook
-from fedportal.jobs.services import job_create
+from fedportal.jobs.models import Job
+from fedportal.jobs.services import job_create, job_purge_result_file
 
 from . import schema as S
 from .reader import RosterFileError, read_roster, roster_limits
@@ -316,3 +318,29 @@ def roster_annotate(*, roster: RosterImport, acting_user):
     return job_create(
         kind="roster.annotate", acting_user=acting_user, params={"roster_id": roster.pk}, township=roster.township
     )
+
+
+FINISHED = (RosterStatus.IMPORTED, RosterStatus.INVALID, RosterStatus.FAILED)
+
+
+def roster_purge_files(cutoff) -> int:
+    """The retention of full-number files, for rosters: the uploaded file and every annotated copy of an upload
+    finished before `cutoff` (imported then, or checked and left invalid or failed, uploaded then) are deleted.
+    The roster row, its counts and its report stay. Called by the nightly purge (fedportal.purge_sensitive_files)."""
+    finished = Q(status=RosterStatus.IMPORTED, imported_at__lt=cutoff) | Q(
+        status__in=(RosterStatus.INVALID, RosterStatus.FAILED), created_at__lt=cutoff
+    )
+    purged = 0
+    for roster in RosterImport.objects.filter(finished, files_deleted_at__isnull=True):
+        jobs = Job.objects.filter(
+            Q(pk__in=[pk for pk in (roster.validate_job_id, roster.import_job_id) if pk])
+            | Q(kind="roster.annotate", params__roster_id=roster.pk)
+        ).exclude(result_file="")
+        for job in jobs:
+            job_purge_result_file(job)
+            purged += 1
+        if roster.file:
+            roster.file.delete(save=False)
+            purged += 1
+        RosterImport.objects.filter(pk=roster.pk).update(file="", files_deleted_at=timezone.now())
+    return purged

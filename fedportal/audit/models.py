@@ -8,6 +8,10 @@ class SensitiveField(models.TextChoices):
     PHONE = "phone", _("联系电话")
     ACCOUNT = "account", _("社保卡号")
     EXPORT = "export", _("导出明文")
+    # A form that shows the full numbers to edit them (the person edit form).
+    EDIT_FORM = "edit_form", _("修改表单（完整号码）")
+    # An uploaded roster or its annotated copy downloaded: files of full numbers.
+    ROSTER_FILE = "roster_file", _("花名册文件（完整号码）")
     # A township roster upload answered "registered in another township" for some rows (counted, never named).
     ROSTER_ELSEWHERE = "roster_elsewhere", _("花名册他乡镇登记查询")
 
