@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (no inline script or style), Permissions-Policy, Referrer-Policy.
+    "fedportal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's SessionMiddleware, refreshing the idle expiry once a minute rather than writing every request.
     "fedportal.accounts.sessions.IdleTimeoutSessionMiddleware",
