@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records the acting user and URL on every audited write made during a request.
     "pghistory.middleware.HistoryMiddleware",
+    # Keeps the request's address for the account audit's signals (fedportal/audit/accounts.py).
+    "fedportal.audit.accounts.AccountAuditMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Queue or cache unreachable: a clear 503 page instead of a server error.
     "fedportal.core.middleware.ServiceUnavailableMiddleware",

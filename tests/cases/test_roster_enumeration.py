@@ -16,6 +16,15 @@ from .roster_fixtures import person_row, persons_file
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _chinese_after():
+    """Pages asked for in English leave English active in this thread: later tests expect the default."""
+    yield
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+
+
 def test_ids_registered_elsewhere_are_counted_never_named(client, liaison, village, other_village):
     others = [
         PersonFactory(village=other_village, township=other_village.township, name=f"王外乡{n}") for n in range(3)

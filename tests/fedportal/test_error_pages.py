@@ -10,6 +10,16 @@ from lxml import html
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.fedportal.error_urls")]
 
+
+@pytest.fixture(autouse=True)
+def _chinese_after():
+    """Pages asked for in English leave English active in this thread: later tests expect the default."""
+    yield
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+
+
 CHINESE = re.compile(r"[\u3400-\u9fff]")
 
 
