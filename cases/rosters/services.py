@@ -320,9 +320,6 @@ def roster_annotate(*, roster: RosterImport, acting_user):
     )
 
 
-FINISHED = (RosterStatus.IMPORTED, RosterStatus.INVALID, RosterStatus.FAILED)
-
-
 def roster_purge_files(cutoff) -> int:
     """The retention of full-number files, for rosters: the uploaded file and every annotated copy of an upload
     finished before `cutoff` (imported then, or checked and left invalid or failed, uploaded then) are deleted.

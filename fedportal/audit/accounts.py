@@ -8,6 +8,7 @@ the address is the request's, kept by AccountAuditMiddleware for the signals tha
 from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model, user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.db.models.signals import post_delete, post_save, pre_save
 from pghistory import runtime
 
@@ -95,7 +96,7 @@ def user_post_save(sender, instance, created, update_fields=None, raw=False, **k
     if before is None:
         return
     after = _snapshot(instance)
-    if before["password"] != after["password"]:
+    if before["password"] != after["password"] and not _rehashed(before["password"], update_fields):
         own = actor_id is not None and actor_id == instance.pk
         _record(
             AccountEventKind.PASSWORD_CHANGED if own else AccountEventKind.PASSWORD_RESET,
@@ -117,6 +118,18 @@ def user_post_save(sender, instance, created, update_fields=None, raw=False, **k
             changes=changes,
         )
     instance._account_before = None
+
+
+def _rehashed(old_hash: str, update_fields) -> bool:
+    """Django stores the same password under a stronger hash at sign-in (check_password saves only "password"):
+    not a change of the password."""
+    if update_fields is None or set(update_fields) != {"password"}:
+        return False
+    try:
+        hasher = identify_hasher(old_hash)
+    except ValueError:
+        return False
+    return hasher.algorithm != get_hasher("default").algorithm or hasher.must_update(old_hash)
 
 
 def user_post_delete(sender, instance, **kwargs):

@@ -143,3 +143,20 @@ def test_the_audit_log_shows_account_events(client, users, township, language):
     assert ("修改账号" in text) == (language == "zh-hans")
     client.force_login(liaison)
     assert client.get(reverse("audit:account_event_list")).status_code == 403
+
+
+def test_a_stronger_hash_at_sign_in_is_not_a_password_change(users, settings):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    settings.PASSWORD_HASHERS = [*settings.PASSWORD_HASHERS, "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    caseworker = users[Role.CASEWORKER]
+    # An old hash (fewer iterations): check_password stores the same password again under the current hasher.
+    hasher = PBKDF2PasswordHasher()
+    old = hasher.encode(TEST_PASSWORD, hasher.salt(), iterations=1000)
+    User.objects.filter(pk=caseworker.pk).update(password=old)
+    caseworker.refresh_from_db()
+    before = AccountEvent.objects.count()
+    assert caseworker.check_password(TEST_PASSWORD)
+    caseworker.refresh_from_db()
+    assert caseworker.password != old  # upgraded
+    assert AccountEvent.objects.count() == before
