@@ -98,7 +98,14 @@ def _set_language(context, live_server, language):
 
 
 def _overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    try:
+        return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    except PlaywrightError as error:
+        # The page navigated on its own (a finished job's page reloads itself): measure the page it became.
+        if "Execution context was destroyed" not in str(error):
+            raise
+        page.wait_for_load_state("load")
+        return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 def _axe(page) -> list[str]:

@@ -89,3 +89,16 @@ def test_the_bad_parameters_page_still_renders(production_client, users):
     production_client.force_login(users[Role.FINANCE])
     response = production_client.get(reverse("subsidies:budget_list") + "?year=abc")
     assert response.status_code == 400 and "参数有误" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_refused_csrf_check_is_the_portals_page(caseworker, language):
+    with override_settings(DEBUG=False):
+        client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+        client.force_login(caseworker)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.post(reverse("accounts:logout"))
+        assert response.status_code == 403
+        document = html.fromstring(response.content.decode())
+        assert document.get("lang") == language and document.xpath('//*[@data-testid="error-page"]')
+        assert document.xpath(f'//main//a[@href="{reverse("home")}"]')
