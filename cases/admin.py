@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from fedportal.core.admin_readonly import ServiceOwnedAdmin
+
 from .models import Household, Person, Township, Village
 
 
@@ -23,7 +25,7 @@ class VillageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ServiceOwnedAdmin):
     list_display = ("register_number", "township", "village", "is_multi_disability")
     list_filter = ("is_multi_disability", "township")
     search_fields = ("=register_number",)
@@ -33,8 +35,8 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    """Read-mostly: edits go through the caseworker UI (optimistic locking, derived fields, history)."""
+class PersonAdmin(ServiceOwnedAdmin):
+    """Read-only: edits go through the person services (optimistic locking, derived fields, history)."""
 
     list_display = ("name", "township", "village", "poverty_status", "death_date", "moved_out_date")
     list_filter = ("township", "poverty_status")
@@ -43,6 +45,3 @@ class PersonAdmin(admin.ModelAdmin):
     raw_id_fields = ("township", "village", "household")
     readonly_fields = ("id_number", "sex", "birth_date", "version", "created_by")
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False

@@ -248,6 +248,8 @@ class RosterImport(models.Model):
     to_create = models.PositiveIntegerField(_("将新增"), default=0)
     to_update = models.PositiveIntegerField(_("将更新"), default=0)
     unchanged = models.PositiveIntegerField(_("无变化"), default=0)
+    # Rows of a township upload whose ID number (or household) is registered in another township (never named).
+    elsewhere_rows = models.PositiveIntegerField(_("他乡镇已登记"), default=0)
     created = models.PositiveIntegerField(_("已新增"), default=0)
     updated = models.PositiveIntegerField(_("已更新"), default=0)
     # [{"row": 5, "column": "身份证号", "message": "...", "level": "error"|"warning"}, ...]
@@ -259,6 +261,9 @@ class RosterImport(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    # The uploaded file and its annotated copies hold full numbers: deleted after the retention once the upload is
+    # finished (imported, invalid or failed); the row and its report stay.
+    files_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -190,6 +190,10 @@ def person_edit(request, pk: int):
         else:
             messages.success(request, _("已保存 %(name)s 的资料。") % {"name": person.name})
             return redirect("cases:person_detail", pk=person.pk)
+    # The form shows the full ID, phone and account numbers (to edit them): each time it does is a view of them.
+    sensitive_access_record(
+        user=request.user, person=person, field=SensitiveField.EDIT_FORM, detail="person_edit", request=request
+    )
     return render(
         request,
         "cases/person_form.html",

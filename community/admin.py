@@ -2,19 +2,9 @@
 
 from django.contrib import admin
 
+from fedportal.core.admin_readonly import ServiceOwnedAdmin
+
 from . import models
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 for model in (
     models.TrainingSession,
@@ -27,4 +17,4 @@ for model in (
     models.ScreeningTally,
     models.SuspectedReport,
 ):
-    admin.site.register(model, ReadOnlyAdmin)
+    admin.site.register(model, ServiceOwnedAdmin)

@@ -84,8 +84,7 @@ def _open(uid: str, title: str, desc: str, height: int) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="fp-chart" role="img" aria-label="{t}" '
         f'aria-labelledby="{uid}-title {uid}-desc" viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'preserveAspectRatio="xMidYMid meet" font-family="{FONT_FAMILY}" font-size="12" '
-        f'style="max-width:{WIDTH}px;height:auto;display:block">',
+        f'preserveAspectRatio="xMidYMid meet" font-family="{FONT_FAMILY}" font-size="12">',
         f'<title id="{uid}-title">{t}</title>',
         f'<desc id="{uid}-desc">{d}</desc>',
     ]

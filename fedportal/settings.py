@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (no inline script or style), Permissions-Policy, Referrer-Policy.
+    "fedportal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's SessionMiddleware, refreshing the idle expiry once a minute rather than writing every request.
     "fedportal.accounts.sessions.IdleTimeoutSessionMiddleware",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     # Full numbers never travel in URLs: a search holding one goes through a session token, anything else is a 400.
     # Before the login redirect, which would put the number into `?next=`.
     "fedportal.core.search_tokens.FullNumberInUrlMiddleware",
+    # Keeps the request's address for the account audit's signals (fedportal/audit/accounts.py).
+    "fedportal.audit.accounts.AccountAuditMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Queue or cache unreachable: a clear 503 page instead of a server error.
     "fedportal.core.middleware.ServiceUnavailableMiddleware",

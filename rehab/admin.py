@@ -1,20 +1,20 @@
 from django.contrib import admin
 
+from fedportal.core.admin_readonly import ServiceOwnedAdmin, ServiceOwnedInline
+
 from .models import Provider, ProviderContract, ProviderService, RehabSetting, SurveyRound
 
 
-class ContractInline(admin.TabularInline):
+class ContractInline(ServiceOwnedInline):
     model = ProviderContract
-    extra = 0
 
 
-class ServiceInline(admin.TabularInline):
+class ServiceInline(ServiceOwnedInline):
     model = ProviderService
-    extra = 0
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ServiceOwnedAdmin):
     list_display = ("name", "kind", "contact", "phone")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -29,5 +29,5 @@ class RehabSettingAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyRound)
-class SurveyRoundAdmin(admin.ModelAdmin):
+class SurveyRoundAdmin(ServiceOwnedAdmin):
     list_display = ("year", "title", "start_date", "end_date", "status")

@@ -1,6 +1,9 @@
-"""Administrators edit programs, rates and parameters here (each with an effective date)."""
+"""Administrators edit programs, rates and parameters here (each with an effective date); what services write
+(enrollments, applications, budgets, payment runs) the admin only shows."""
 
 from django.contrib import admin
+
+from fedportal.core.admin_readonly import ServiceOwnedAdmin, ServiceOwnedInline
 
 from .models import Application, ApplicationStep, Budget, Enrollment, PaymentRun, Program, ProgramParameter, ProgramRate
 
@@ -34,22 +37,20 @@ class ProgramParameterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ServiceOwnedAdmin):
     list_display = ["person", "program", "start_month", "paid_through", "status", "source"]
     list_filter = ["program", "status", "source"]
     raw_id_fields = ["person", "application"]
     search_fields = ["person__name", "person__id_number"]
 
 
-class ApplicationStepInline(admin.TabularInline):
+class ApplicationStepInline(ServiceOwnedInline):
     model = ApplicationStep
-    extra = 0
     readonly_fields = ["action", "user", "at", "comment", "eligibility"]
-    can_delete = False
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ServiceOwnedAdmin):
     list_display = ["person", "program", "applied_on", "status", "township"]
     list_filter = ["program", "status"]
     raw_id_fields = ["person"]
@@ -57,22 +58,13 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Budget)
-class BudgetAdmin(admin.ModelAdmin):
+class BudgetAdmin(ServiceOwnedAdmin):
     list_display = ["program", "year", "amount"]
 
 
 @admin.register(PaymentRun)
-class PaymentRunAdmin(admin.ModelAdmin):
+class PaymentRunAdmin(ServiceOwnedAdmin):
     """Read-only: runs change only through their services (maker-checker)."""
 
     list_display = ["pk", "program", "period", "status", "lines_count", "total", "created_by", "approved_by"]
     list_filter = ["program", "status"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import RosterImport, RosterStatus
 from fedportal.jobs.registry import job_handler
-from fedportal.jobs.services import JobError, job_attach_file
+from fedportal.jobs.services import JobError, job_attach_file, sensitive_file_purger
 
-from .services import RosterNotValid, roster_import, roster_validate
+from .services import RosterNotValid, roster_import, roster_purge_files, roster_validate
 from .workbooks import build_annotated
 
 
@@ -57,7 +57,13 @@ def _attach_annotated(job, roster: RosterImport) -> None:
     job_attach_file(job=job, filename=annotated_name(roster), content=content)
 
 
-@job_handler("roster.validate", label=gettext_lazy("花名册校验"), time_limit=15 * 60, on_abandon=_validation_abandoned)
+@job_handler(
+    "roster.validate",
+    label=gettext_lazy("花名册校验"),
+    time_limit=15 * 60,
+    on_abandon=_validation_abandoned,
+    full_numbers=True,
+)
 def validate_roster(job, progress):
     roster = _roster(job)
     report = roster_validate(roster=roster, progress=_reporter(progress))
@@ -66,14 +72,20 @@ def validate_roster(job, progress):
     return {"roster_id": roster.pk, **report.counts()}
 
 
-@job_handler("roster.annotate", label=gettext_lazy("花名册标注工作簿"), time_limit=10 * 60)
+@job_handler("roster.annotate", label=gettext_lazy("花名册标注工作簿"), time_limit=10 * 60, full_numbers=True)
 def annotate_roster(job, progress):
     roster = _roster(job)
     _attach_annotated(job, roster)
     return {"roster_id": roster.pk}
 
 
-@job_handler("roster.import", label=gettext_lazy("花名册导入"), time_limit=30 * 60, on_abandon=_import_abandoned)
+@job_handler(
+    "roster.import",
+    label=gettext_lazy("花名册导入"),
+    time_limit=30 * 60,
+    on_abandon=_import_abandoned,
+    full_numbers=True,
+)
 def import_roster(job, progress):
     roster = _roster(job)
     try:
@@ -85,3 +97,7 @@ def import_roster(job, progress):
             % {"n": exc.report.invalid_rows or 1}
         ) from None
     return {"roster_id": roster.pk, **counts}
+
+
+# Uploaded rosters and their annotated copies hold full numbers: the nightly purge deletes them after the retention.
+sensitive_file_purger(roster_purge_files)

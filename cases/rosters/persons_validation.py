@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.disability import Category, Grade
 from cases.models import EducationStage, PovertyStatus, Township, Village
@@ -17,6 +18,11 @@ from .persons_plan import PersonsPlan
 from .persons_rows import PersonRow, PersonRowParser
 from .reader import RosterSheet
 from .report import RosterReport
+
+# A township upload's answer for an ID number (or household) registered in another township: constant, naming
+# neither the township nor the person (shown through the catalog, so it is translated as it stands).
+ELSEWHERE_MESSAGE = gettext_noop("该身份证号已在其他乡镇登记，请联系县残联核实。")
+HOUSEHOLD_ELSEWHERE_MESSAGE = gettext_noop("该户籍编号已在其他乡镇登记，请联系县残联核实。")
 
 # Person columns compared to decide update vs unchanged, in this order.
 _PERSON_FIELDS = (
@@ -205,17 +211,18 @@ def _plan(
     for row in rows:
         existing = lookups.persons.get(row.id_number) if row.id_number else None
         if existing and township is not None and existing[5] != township.pk:
-            report.error(
-                row.number,
-                S.P_ID,
-                _("此人已登记在%(township)s，不属于本乡镇，不能由本乡镇导入。")
-                % {"township": lookups.township_names.get(existing[5], "")},
-            )
+            # Never which township nor whom: a township upload must not be a way to look ID numbers up county-wide.
+            # Each such answer is counted on the report (and the upload's audit record).
+            report.error(row.number, S.P_ID, ELSEWHERE_MESSAGE)
+            report.elsewhere += 1
         household_no = row.values.get("household_no")
         if household_no and "township_id" in row.values and "village_id" in row.values:
             place = (row.values["township_id"], row.values["village_id"])
             known = lookups.households.get(household_no)
-            if known is not None and (known[2], known[3]) != place:
+            if known is not None and township is not None and known[2] != township.pk:
+                report.error(row.number, S.P_HOUSEHOLD, HOUSEHOLD_ELSEWHERE_MESSAGE)
+                report.elsewhere += 1
+            elif known is not None and (known[2], known[3]) != place:
                 report.error(
                     row.number,
                     S.P_HOUSEHOLD,

@@ -16,6 +16,8 @@ class RosterReport:
     to_create: int = 0
     to_update: int = 0
     unchanged: int = 0
+    # Rows answered "registered in another township" (a township upload): counted and audited per upload.
+    elsewhere: int = 0
     # Kind-specific: what the writer needs; never stored.
     plan: Any = None
     # The township the rows were checked for (None: county-wide); roster_apply authorizes the writer on it.
@@ -64,4 +66,5 @@ class RosterReport:
             "to_create": self.to_create,
             "to_update": self.to_update,
             "unchanged": self.unchanged,
+            "elsewhere": self.elsewhere,
         }

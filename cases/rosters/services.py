@@ -13,15 +13,19 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import hooks
 from cases.models import RosterImport, RosterKind, RosterStatus, Township
 from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize, has_perm, township_scope
+from fedportal.audit.models import SensitiveAccess, SensitiveField
+from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_today
 from fedportal.core.workbooks import WorkbookRejected, inspect_workbook
-from fedportal.jobs.services import job_create
+from fedportal.jobs.models import Job
+from fedportal.jobs.services import job_create, job_purge_result_file
 
 from . import schema as S
 from .reader import RosterFileError, read_roster, roster_limits
@@ -121,9 +125,38 @@ def _store_report(roster: RosterImport, report: RosterReport, *, status: str) ->
     roster.to_create = report.to_create
     roster.to_update = report.to_update
     roster.unchanged = report.unchanged
+    roster.elsewhere_rows = report.elsewhere
     roster.issues = report.sorted_issues(column_order(report.kind))
     roster.save(
-        update_fields=["status", "rows", "valid_rows", "invalid_rows", "to_create", "to_update", "unchanged", "issues"]
+        update_fields=[
+            "status",
+            "rows",
+            "valid_rows",
+            "invalid_rows",
+            "to_create",
+            "to_update",
+            "unchanged",
+            "elsewhere_rows",
+            "issues",
+        ]
+    )
+
+
+def _audit_elsewhere(roster: RosterImport, report: RosterReport) -> None:
+    """One audit record per upload that answered "registered in another township": who asked, about how many rows.
+
+    A retried validation of the same upload does not add a second one."""
+    if not report.elsewhere:
+        return
+    marker = f"#{roster.pk} "
+    if SensitiveAccess.objects.filter(field=SensitiveField.ROSTER_ELSEWHERE, detail__startswith=marker).exists():
+        return
+    sensitive_access_record(
+        user=roster.uploaded_by,
+        field=SensitiveField.ROSTER_ELSEWHERE,
+        detail=marker
+        + _("花名册“%(name)s”：%(n)s 行的身份证号或户籍编号已在其他乡镇登记")
+        % {"name": roster.original_name[:80], "n": report.elsewhere},
     )
 
 
@@ -210,7 +243,9 @@ def roster_validate(*, roster: RosterImport, progress=None) -> RosterReport:
     except Exception:
         RosterImport.objects.filter(pk=roster.pk).update(status=RosterStatus.FAILED)
         raise
-    _store_report(roster, report, status=RosterStatus.VALID if report.is_valid else RosterStatus.INVALID)
+    with transaction.atomic():
+        _store_report(roster, report, status=RosterStatus.VALID if report.is_valid else RosterStatus.INVALID)
+        _audit_elsewhere(roster, report)
     return report
 
 
@@ -296,3 +331,26 @@ def roster_annotate(*, roster: RosterImport, acting_user):
     return job_create(
         kind="roster.annotate", acting_user=acting_user, params={"roster_id": roster.pk}, township=roster.township
     )
+
+
+def roster_purge_files(cutoff) -> int:
+    """The retention of full-number files, for rosters: the uploaded file and every annotated copy of an upload
+    finished before `cutoff` (imported then, or checked and left invalid or failed, uploaded then) are deleted.
+    The roster row, its counts and its report stay. Called by the nightly purge (fedportal.purge_sensitive_files)."""
+    finished = Q(status=RosterStatus.IMPORTED, imported_at__lt=cutoff) | Q(
+        status__in=(RosterStatus.INVALID, RosterStatus.FAILED), created_at__lt=cutoff
+    )
+    purged = 0
+    for roster in RosterImport.objects.filter(finished, files_deleted_at__isnull=True):
+        jobs = Job.objects.filter(
+            Q(pk__in=[pk for pk in (roster.validate_job_id, roster.import_job_id) if pk])
+            | Q(kind="roster.annotate", params__roster_id=roster.pk)
+        ).exclude(result_file="")
+        for job in jobs:
+            job_purge_result_file(job)
+            purged += 1
+        if roster.file:
+            roster.file.delete(save=False)
+            purged += 1
+        RosterImport.objects.filter(pk=roster.pk).update(file="", files_deleted_at=timezone.now())
+    return purged

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from cases.models import RosterKind, RosterStatus, Township
 from cases.selectors import township_list_for_user, village_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm, township_scope
+from fedportal.audit.models import SensitiveField
+from fedportal.audit.services import sensitive_access_record
 from fedportal.core.forms import apply_errors, message_errors
 from fedportal.jobs.progress import live_progress
 from fedportal.jobs.services import JobEnqueueError
@@ -143,6 +145,7 @@ def roster_annotated(request, roster_id: int):
         raise Http404
     job = services.roster_annotated_job(roster=roster)
     if job is not None and job.result_file:
+        _record_download(request, roster, _("花名册 #%(id)s 标注错误的工作簿") % {"id": roster.pk})
         return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=annotated_name(roster))
     if job is None or job.is_finished:
         try:
@@ -159,4 +162,10 @@ def roster_file(request, roster_id: int):
     roster = roster_get_for_user(request.user, roster_id)
     if not roster.file:
         raise Http404
+    _record_download(request, roster, _("花名册 #%(id)s 原文件") % {"id": roster.pk})
     return FileResponse(roster.file.open("rb"), as_attachment=True, filename=roster.original_name or "roster.xlsx")
+
+
+def _record_download(request, roster, detail: str) -> None:
+    """A roster and its annotated copy hold full ID, phone and account numbers: every download is a view of them."""
+    sensitive_access_record(user=request.user, field=SensitiveField.ROSTER_FILE, detail=detail, request=request)

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "fedportal.audit"
     label = "audit"
     verbose_name = _("审计")
+
+    def ready(self) -> None:
+        from .accounts import connect
+
+        connect()

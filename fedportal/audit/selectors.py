@@ -2,10 +2,11 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from pghistory.models import Events
 
-from .models import SensitiveAccess
+from .models import AccountEvent, SensitiveAccess
 
 
 def _day_start(day: date) -> datetime:
@@ -61,3 +62,17 @@ def sensitive_access_list(*, person=None, user_id: int | None = None, date_from=
     if date_to:
         accesses = accesses.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
     return accesses
+
+
+def account_event_list(*, user_id: int | None = None, kind: str = "", date_from=None, date_to=None):
+    """The account audit: sign-ins and changes to accounts, newest first; `user_id` as the account or the actor."""
+    events = AccountEvent.objects.select_related("actor", "target")
+    if user_id:
+        events = events.filter(Q(target_id=user_id) | Q(actor_id=user_id))
+    if kind:
+        events = events.filter(kind=kind)
+    if date_from:
+        events = events.filter(created_at__gte=_day_start(date_from))
+    if date_to:
+        events = events.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
+    return events

@@ -5,8 +5,14 @@ from fedportal.core.pagination import CachedCountPaginator
 from fedportal.core.search_tokens import search_by_token
 from fedportal.idnumber import normalize_id_number
 
-from .forms import AuditFilterForm
-from .selectors import audit_event_list, audited_person_by_id_number, sensitive_access_list, user_names_for_events
+from .forms import AccountEventFilterForm, AuditFilterForm
+from .selectors import (
+    account_event_list,
+    audit_event_list,
+    audited_person_by_id_number,
+    sensitive_access_list,
+    user_names_for_events,
+)
 
 
 def _filters(request):
@@ -56,4 +62,26 @@ def sensitive_access_list_view(request):
         request,
         "audit/sensitive_access_list.html",
         {"form": form, "page": page, "person_missing": person_missing, "query_string": query.urlencode()},
+    )
+
+
+@require_perm(Perm.AUDIT_VIEW)
+def account_event_list_view(request):
+    form = AccountEventFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "user_id": data["user"].pk if data["user"] else None,
+            "kind": data["kind"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    page = CachedCountPaginator(account_event_list(**filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/account_event_list.html",
+        {"form": form, "page": page, "query_string": query.urlencode()},
     )

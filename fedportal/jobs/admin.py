@@ -1,13 +1,12 @@
 from django.contrib import admin
 
+from fedportal.core.admin_readonly import ServiceOwnedAdmin
+
 from .models import Job
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ServiceOwnedAdmin):
     list_display = ("id", "kind", "status", "progress", "total", "created_by", "created_at", "finished_at")
     list_filter = ("kind", "status")
     readonly_fields = [field.name for field in Job._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

@@ -26,6 +26,9 @@ class JobKind:
     # Called with the job when it ends without its handler finishing (worker lost, cancelled, never enqueued), so
     # the app can put its own rows back in a state the user can act on (a roster "importing" becomes confirmable).
     on_abandon: Callable | None = None
+    # The kind's result file holds full ID, phone or account numbers whatever its parameters (a roster's annotated
+    # copy): every download is recorded as a view of them, like a full-number export's ("reveal" in its params).
+    full_numbers: bool = False
 
     @property
     def soft_time_limit(self) -> int:
@@ -35,9 +38,18 @@ class JobKind:
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_handler(name: str, *, label, time_limit: int = 30 * 60, on_abandon: Callable | None = None):
+def job_handler(
+    name: str, *, label, time_limit: int = 30 * 60, on_abandon: Callable | None = None, full_numbers: bool = False
+):
     def register(handler):
-        _KINDS[name] = JobKind(name=name, label=label, handler=handler, time_limit=time_limit, on_abandon=on_abandon)
+        _KINDS[name] = JobKind(
+            name=name,
+            label=label,
+            handler=handler,
+            time_limit=time_limit,
+            on_abandon=on_abandon,
+            full_numbers=full_numbers,
+        )
         return handler
 
     return register
@@ -48,6 +60,12 @@ def job_kind(name: str) -> JobKind:
         return _KINDS[name]
     except KeyError:
         raise LookupError(f"unknown job kind {name!r}") from None
+
+
+def job_holds_full_numbers(job) -> bool:
+    """Whether the job's result file shows full numbers: a full-number export, or a kind whose files always do."""
+    kind = _KINDS.get(job.kind)
+    return bool((job.params or {}).get("reveal")) or (kind is not None and kind.full_numbers)
 
 
 def job_kind_label(name: str):

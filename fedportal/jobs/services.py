@@ -327,13 +327,31 @@ def _finish(
         _abandon(job)
 
 
+# Apps whose own files hold full numbers (uploaded rosters and their annotated copies) register a function here
+# (`@sensitive_file_purger` in their AppConfig.ready imports); each takes the cutoff time and returns how many files
+# it deleted. The platform cannot import them (layers), so they come to it.
+_PURGERS: list = []
+
+
+def sensitive_file_purger(purge):
+    _PURGERS.append(purge)
+    return purge
+
+
+def job_purge_result_file(job: Job) -> None:
+    """Delete a job's result file, keep the row (who did what, when) and say why the file is gone."""
+    job.result_file.delete(save=False)
+    Job.objects.filter(pk=job.pk).update(result_file="", message=_("完整号码文件已按保留期限删除"))
+
+
 def job_purge_sensitive_files(*, older_than_days: int) -> int:
-    """Delete the files of full-number exports older than the retention: collect what the work needs, keep it no
-    longer than needed. The job rows (who exported what, when) stay."""
+    """Delete the files of full-number exports older than the retention, and every registered app's full-number
+    files: collect what the work needs, keep it no longer than needed. The rows (who exported what, when) stay."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
     purged = 0
     for job in Job.objects.filter(params__reveal=True, finished_at__lt=cutoff).exclude(result_file=""):
-        job.result_file.delete(save=False)
-        Job.objects.filter(pk=job.pk).update(result_file="", message=_("完整号码文件已按保留期限删除"))
+        job_purge_result_file(job)
         purged += 1
+    for purge in _PURGERS:
+        purged += purge(cutoff)
     return purged

@@ -9,6 +9,7 @@ from fedportal.audit.models import SensitiveField
 from fedportal.audit.services import sensitive_access_record
 
 from .progress import live_progress
+from .registry import job_holds_full_numbers
 from .selectors import job_get_for_user, job_list_for_user
 from .services import JobEnqueueError, JobError, job_cancel, job_retry
 
@@ -36,7 +37,7 @@ def job_download(request, job_id: int):
     job = job_get_for_user(request.user, job_id)
     if not job.result_file:
         raise Http404
-    if job.params.get("reveal"):
+    if job_holds_full_numbers(job):
         # A file with full ID, phone or account numbers: every download is a view of them, whoever downloads.
         sensitive_access_record(
             user=request.user,

@@ -77,3 +77,28 @@ document.addEventListener("click", function (event) {
   picker.querySelector("#pick-results").innerHTML = "";
   picker.querySelector("#pick-q").focus();
 });
+
+// The persons roster template follows the township county staff chose (its villages in the drop-down): a link with
+// data-township-select="<select id>" and data-href="<template url>".
+(function () {
+  "use strict";
+  function follow(link) {
+    var select = document.getElementById(link.dataset.townshipSelect);
+    if (!select) return;
+    function update() {
+      var base = link.getAttribute("data-href");
+      link.href = select.value ? base + "&township=" + encodeURIComponent(select.value) : base;
+    }
+    select.addEventListener("change", update);
+    update();
+  }
+  function start() { document.querySelectorAll("a[data-township-select]").forEach(follow); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
+
+// The person picker searches on Enter too. (An htmx trigger filter, keyup[key=='Enter'], would need eval, which the
+// Content-Security-Policy forbids.)
+document.addEventListener("keyup", function (event) {
+  if (event.key !== "Enter" || !event.target.closest("[data-person-picker]") || event.target.id !== "pick-q") return;
+  if (window.htmx) window.htmx.trigger(event.target, "pick-enter");
+});

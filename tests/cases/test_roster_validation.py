@@ -138,7 +138,9 @@ def test_township_scope_and_village_membership(divisions, other_township, townsh
 def test_a_liaison_cannot_take_over_a_person_of_another_township(divisions, township, other_village):
     person = PersonFactory(village=other_village, township=other_village.township)
     report = check(persons_file(person_row(1, id_number=person.id_number)), township=township)
-    assert "不属于本乡镇" in messages_for(report, 2, "身份证号")[0]
+    [message] = messages_for(report, 2, "身份证号")
+    assert message == "该身份证号已在其他乡镇登记，请联系县残联核实。" and report.elsewhere == 1
+    assert other_village.township.name not in message and person.name not in message
 
 
 def test_household_number_must_agree_with_its_place(divisions, village, township):

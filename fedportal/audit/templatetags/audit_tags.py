@@ -1,6 +1,7 @@
 from django import template
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -104,3 +105,27 @@ def audit_snapshot(event, user_names: dict, limit: int = 6) -> list[tuple[str, s
         label = str(field.verbose_name) if field is not None else name
         rows.append((label, _words(field, value, user_names)))
     return rows
+
+
+@register.filter
+def role_label(value: str) -> str:
+    """An account's role as its label (the audit row keeps the code, as it was)."""
+    return dict(get_user_model()._meta.get_field("role").choices).get(value, value)
+
+
+@register.filter
+def user_field_label(name: str) -> str:
+    try:
+        return str(get_user_model()._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+@register.filter
+def account_value(value) -> str:
+    """A changed account field's value in words: yes / no for the switches, a dash for none."""
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    return "—" if value in (None, "") else str(value)
