@@ -6,6 +6,7 @@
 #   make test                set up and run the test suite (PYTEST_ARGS="-k pdf -x" to pass options); keeps the
 #                            test database between runs (--reuse-db; TEST_DB=--create-db rebuilds it, as CI does)
 #   make fuzz                malformed values to every filter and every POST form of every page (about 20 minutes)
+#   make test-browser-all    the page walk for every role on every page it may open (about 8 minutes)
 #   make lint                ruff and the layers contract (lint-imports)
 #   make bench               benchmarks (bench/run.py)
 #   make services-up / services-down   keep the embedded services running between commands
@@ -23,7 +24,7 @@ PYTEST_ARGS ?=
 # Local runs keep the test database and only apply new migrations; CI passes TEST_DB=--create-db.
 TEST_DB ?= --reuse-db
 
-.PHONY: help venv assets setup run test fuzz lint bench services-up services-down clean
+.PHONY: help venv assets setup run test test-browser-all fuzz lint bench services-up services-down clean
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#  //'
@@ -56,6 +57,9 @@ test: setup
 
 fuzz: setup
 	FEDPORTAL_FUZZ=1 $(DEVSTACK) exec -- $(VPY) -m pytest -q $(TEST_DB) tests/test_fuzz_parameters.py $(PYTEST_ARGS)
+
+test-browser-all: setup
+	FEDPORTAL_BROWSER_ALL=1 $(DEVSTACK) exec -- $(VPY) -m pytest -q $(TEST_DB) tests/test_browser_pages.py $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

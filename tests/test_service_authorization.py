@@ -157,6 +157,7 @@ NOT_SERVICES = {
     "cases.rosters.services.roster_check": "validates a file, writes nothing (the command may run it without a user)",
     "cases.rosters.services.roster_validate": "the job body of roster_upload (authorized)",
     "cases.rosters.services.roster_annotated_job": "a read",
+    "cases.rosters.services.roster_purge_files": "the nightly retention task's body (no acting user)",
     "cases.comparison.services.comparison_compare": "the job body of comparison_upload (authorized)",
     "cases.comparison.services.comparison_apply": "the job body of comparison_apply_start (authorized); when the "
     "capability was lost meanwhile it applies nothing and the list waits",

@@ -135,9 +135,15 @@ def test_a_failed_payment_is_paid_again_after_its_account_is_corrected(
     page.get_by_role("link", name="审批并锁定").click()
     page.get_by_label("我已核对发放笔数和金额，确认审批并锁定本批次").check()
     page.get_by_role("button", name="确认审批").click()
-    # Approval freezes the lines as a job; the page follows its progress and reloads when it is done.
+    # Approval is a job (the first test follows the page's own reload); here the page is opened again until it is done.
     page.get_by_role("status").filter(has_text="审批已开始").wait_for()
-    page.get_by_role("button", name="导出发放表 XLSX").wait_for(timeout=120000)
+    export = page.get_by_role("button", name="导出发放表 XLSX")
+    for _ in range(60):
+        if export.count():
+            break
+        page.wait_for_timeout(1000)
+        page.goto(f"/subsidies/runs/{run.pk}/")
+    export.wait_for(timeout=10000)
 
     page.get_by_role("button", name="导出发放表 XLSX").click()
     page.locator("#exports .job-progress[data-status=succeeded]").wait_for(timeout=60000)
