@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Concat, TruncMonth
 from cases.models import Township
 from certificates.models import Category, Certificate, CertificateLifecycleEvent, CertificateStatus, EventKind, Grade
 from community.selectors import community_figures_for
+from fedportal.core.cache import cache_get_many, cache_set_many
 from rehab.models import ServiceType, SurveyRecord, SurveyRound
 from rehab.selectors import rehab_indicators, rehab_indicators_total, survey_progress
 from subsidies.models import Budget, LineKind, PaymentLine, PaymentRun, Program, RunStatus
@@ -186,7 +187,6 @@ def approved_run_figures(run_ids: list[int]) -> dict[int, dict]:
     aggregate queries for all runs not yet known, and cached without expiry: a cold dashboard only reads the lines
     of runs approved since. Returns {run_id: {"total": {...}, "townships": {township_id: {...}}}}.
     """
-    from fedportal.core.cache import cache_get_many, cache_set_many
 
     keys = {run_id: _run_key(run_id) for run_id in run_ids}
     found = cache_get_many(list(keys.values()))
@@ -505,7 +505,6 @@ def _as_date(value) -> date:
 def failed_payments(*, months: list[date], township_id: int | None = None) -> dict:
     """Per run month: lines of approved runs the bank returned as failed, their amount, and those still held
     (not yet paid again). {"months", "count": [...], "amount": [...], "held": [...], "held_amount": [...]}."""
-    from subsidies.models import PaymentLine
 
     lines = PaymentLine.objects.filter(
         result__status="failed", run__status="approved", run__period__range=(months[0], months[-1])

@@ -9,6 +9,7 @@ class SubsidiesConfig(AppConfig):
     verbose_name = _("补贴与发放")
 
     def ready(self) -> None:
+        # Inside ready(): an app's modules may import models only once the app registry is loaded.
         from cases.exclusion_programs import register_exclusion_programs
 
         from . import (

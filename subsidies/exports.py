@@ -14,10 +14,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cases.models import Township
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_now
 from fedportal.core.spreadsheets import escape_formula, write_header
+from fedportal.jobs.services import JobError, job_attach_file, job_create
 from fedportal.pdf import render_pdf_template
 
 from .models import PaymentRun, RunStatus
@@ -288,7 +290,6 @@ def payment_sheet_job_start(
     """Start the job that writes an approved run's sheet (XLSX, the whole run or one bank's) or its signature PDF (all
     townships or one). The file holds full ID and account numbers: its start and every download are logged, and it is
     deleted after the retention period."""
-    from fedportal.jobs.services import job_create
 
     check_export_allowed(run, acting_user)
     if kind not in ("xlsx", "pdf"):
@@ -301,9 +302,6 @@ def payment_sheet_job_start(
 def payment_sheet_job_run(*, job, progress=None) -> dict:
     """The job: write the file to a spool and attach it to the job."""
     import tempfile
-
-    from cases.models import Township
-    from fedportal.jobs.services import JobError, job_attach_file
 
     params = job.params
     run = PaymentRun.objects.select_related("program", "created_by", "approved_by").filter(pk=params["run_id"]).first()

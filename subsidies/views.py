@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.selectors import person_list_for_user
+from cases.selectors import person_get_for_user, person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_any_perm, require_perm
 from fedportal.core.clock import local_today
 from fedportal.core.forms import message_errors
@@ -93,7 +93,6 @@ def application_create(request):
     """Enter an application. `?person=<id>` (from the person page) chooses the person; `?program=<code or id>`
     chooses the program, after which the form shows only that program's fields. Without a program the page asks
     for one first."""
-    from cases.selectors import person_get_for_user
 
     if request.method == "POST" and request.POST.get("step") == "program":
         return _application_program_chosen(request)

@@ -28,6 +28,8 @@ from cases.services import (
 )
 from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
 from fedportal.core.clock import local_today
+from fedportal.jobs.models import Job
+from fedportal.jobs.services import JobEnqueueError, job_create
 
 from . import hooks
 from .checking import ComparisonReport, comparison_check
@@ -92,7 +94,6 @@ def comparison_upload(
         inspect_list(content)
     except ListFileError as exc:
         raise ValidationError({"file": exc.message}, code=exc.code) from None
-    from fedportal.jobs.services import JobEnqueueError
 
     comparison = None
     try:
@@ -114,7 +115,6 @@ def comparison_upload(
 
 
 def _stored_list(*, kind, source, as_of, origin, filename, content, acting_user) -> Comparison:
-    from fedportal.jobs.services import job_create
 
     comparison = Comparison(
         kind=kind,
@@ -137,7 +137,6 @@ def _stored_list(*, kind, source, as_of, origin, filename, content, acting_user)
 def _discard_upload(comparison: Comparison | None) -> None:
     if comparison is None or comparison.pk is None:
         return
-    from fedportal.jobs.models import Job
 
     job_id = Comparison.objects.filter(pk=comparison.pk).values_list("compare_job", flat=True).first()
     if comparison.file:
@@ -375,7 +374,6 @@ def _check_applier(comparison: Comparison, acting_user) -> None:
 
 def comparison_apply_start(*, comparison: Comparison, acting_user) -> Comparison:
     """A second person confirms: start the apply job (once)."""
-    from fedportal.jobs.services import JobEnqueueError, job_create
 
     _check_applier(comparison, acting_user)
     try:

@@ -25,7 +25,7 @@ from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_today
 from fedportal.core.workbooks import WorkbookRejected, inspect_workbook
 from fedportal.jobs.models import Job
-from fedportal.jobs.services import job_create, job_purge_result_file
+from fedportal.jobs.services import JobEnqueueError, job_create, job_purge_result_file
 
 from . import schema as S
 from .reader import RosterFileError, read_roster, roster_limits
@@ -181,7 +181,6 @@ def roster_upload(
         inspect_workbook(content, limits=roster_limits())
     except WorkbookRejected as exc:
         raise ValidationError(exc.message, code=exc.code) from None
-    from fedportal.jobs.services import JobEnqueueError
 
     roster = None
     try:
@@ -211,7 +210,6 @@ def roster_upload(
 def _discard_upload(roster: RosterImport | None) -> None:
     if roster is None or roster.pk is None:
         return
-    from fedportal.jobs.models import Job
 
     job_id = RosterImport.objects.filter(pk=roster.pk).values_list("validate_job", flat=True).first()
     if roster.file:
@@ -315,7 +313,6 @@ def roster_import(*, roster: RosterImport, acting_user, progress=None) -> dict:
 
 def roster_annotated_job(*, roster: RosterImport):
     """The job whose result file is the roster's annotated copy: the latest check's, else a pending annotate job."""
-    from fedportal.jobs.models import Job
 
     for job in (roster.import_job, roster.validate_job):
         if job is not None and job.result_file:
@@ -326,7 +323,6 @@ def roster_annotated_job(*, roster: RosterImport):
 def roster_annotate(*, roster: RosterImport, acting_user):
     """Start a job that builds the annotated copy (for a roster checked before copies were kept)."""
     authorize(acting_user, _roster_perm(roster), roster)
-    from fedportal.jobs.services import job_create
 
     return job_create(
         kind="roster.annotate", acting_user=acting_user, params={"roster_id": roster.pk}, township=roster.township

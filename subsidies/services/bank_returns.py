@@ -19,8 +19,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.selectors import person_list_for_user
+from cases.services.persons import person_update
 from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
 from fedportal.core.workbooks import WorkbookLimits, WorkbookRejected, inspect_workbook, read_table
+from fedportal.jobs.models import Job
+from fedportal.jobs.services import JobEnqueueError, JobError, job_create
 
 from ..models import BankReturn, BankReturnStatus, PaymentResultStatus, PaymentRun, RunStatus
 
@@ -277,7 +281,6 @@ def _new_return(*, run, content: bytes, file_name: str, bank_name: str | None, a
 def bank_return_upload(*, run: PaymentRun, content: bytes, file_name: str, bank_name: str | None = None, acting_user):
     """The page's path: store the file and start the job that checks and records it."""
     authorize(acting_user, Perm.PAYMENT_EXPORT, COUNTY_WIDE)
-    from fedportal.jobs.services import JobEnqueueError, job_create
 
     check_reconcile_allowed(run, acting_user)
     # A hostile or unreadable file is refused here, in constant memory, before anything is stored or enqueued.
@@ -305,7 +308,6 @@ def bank_return_upload(*, run: PaymentRun, content: bytes, file_name: str, bank_
 def _discard_return(bank_return: BankReturn | None) -> None:
     if bank_return is None or bank_return.pk is None:
         return
-    from fedportal.jobs.models import Job
 
     job_id = BankReturn.objects.filter(pk=bank_return.pk).values_list("job", flat=True).first()
     if bank_return.file:
@@ -334,7 +336,6 @@ def bank_return_reconcile(
 
 
 def bank_return_job_run(*, job, progress=None) -> dict:
-    from fedportal.jobs.services import JobError
 
     bank_return = BankReturn.objects.select_related("run").filter(pk=job.params["bank_return_id"]).first()
     if bank_return is None:
@@ -400,8 +401,6 @@ def _copy_results(bank_return: BankReturn, new: list[tuple[int, str, str]]) -> N
 def payment_account_correct(*, line, social_security_card: str, bank_name: str, expected_version: int, acting_user):
     """Correct the account of a payee whose payment failed (finance may, without the rest of the person's record;
     caseworkers do it on the person's page). The next run of the program then pays the failed line again."""
-    from cases.selectors import person_list_for_user
-    from cases.services.persons import person_update
 
     authorize(acting_user, (Perm.PAYMENT_ACCOUNT_EDIT, Perm.PERSON_EDIT), line)
     person = person_list_for_user(acting_user).filter(pk=line.person_id).first()
