@@ -6,7 +6,7 @@
 #   make test                set up and run the test suite (PYTEST_ARGS="-k pdf -x" to pass options); keeps the
 #                            test database between runs (--reuse-db; TEST_DB=--create-db rebuilds it, as CI does)
 #   make fuzz                malformed values to every filter and every POST form of every page (about 20 minutes)
-#   make test-browser-all    the page walk for every role on every page it may open (about 8 minutes)
+#   make test-browser-all    the browser page walk: every role, every page, both languages, both widths, axe (about 8 minutes)
 #   make lint                ruff and the layers contract (lint-imports)
 #   make bench               benchmarks (bench/run.py)
 #   make services-up / services-down   keep the embedded services running between commands

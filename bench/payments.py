@@ -256,7 +256,10 @@ def approve(run_id: int) -> None:
 
     run = PaymentRun.objects.get(pk=run_id)
     if run.status == RunStatus.DRAFT:
+        started = time.perf_counter()
         payment_run_approve(run=run, acting_user=users()[1])
+        # The approval job's body: freeze every line with its payee, claim 重发, record the paid months.
+        print(f"approve: {run.lines_count} lines frozen in {time.perf_counter() - started:.2f} s (the approval job)")
 
 
 def write_return_file(run, path: str) -> int:
