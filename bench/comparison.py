@@ -25,14 +25,19 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from fedportal.core.clock import local_today
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fedportal.settings")
 os.environ.setdefault("DEBUG", "true")
 
 TOWNSHIP_CODE = "369997001"
+
+
+def local_today():
+    """The portal's one clock, imported once Django's path and settings are in place."""
+    from fedportal.core.clock import local_today as today
+
+    return today()
 
 
 def id_number(area: str, i: int) -> str:
