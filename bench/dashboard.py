@@ -19,12 +19,17 @@ import time
 import uuid
 from pathlib import Path
 
-from fedportal.core.clock import local_today
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fedportal.settings")
 os.environ.setdefault("DEBUG", "true")
+
+
+def local_today():
+    """The portal's one clock, imported once Django's path and settings are in place."""
+    from fedportal.core.clock import local_today as today
+
+    return today()
 
 
 def setup_django():
