@@ -69,7 +69,7 @@ def validate_enrollments(sheet: RosterSheet, *, today: date, progress=None) -> R
         item = {"row": number}
         raw_id = cell(cells, S.E_ID)
         if is_mangled_number(raw_id):
-            raw_id = number_as_excel_shows(float(raw_id))
+            raw_id = number_as_excel_shows(raw_id)
         try:
             item["id_number"] = parse_id_number(text(raw_id)).number
         except ValidationError as exc:

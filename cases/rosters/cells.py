@@ -43,8 +43,9 @@ def code_text(value) -> str:
     return text(value).translate(_FULL_WIDTH)
 
 
-def number_as_excel_shows(value: float) -> str:
-    """How Excel displays a long number it turned into a float: 3.60121197011210E+17."""
+def number_as_excel_shows(value: float | int) -> str:
+    """How Excel displays a long number it turned into a float (or a reader gave back as an int):
+    3.60121197011210E+17."""
     return f"{value:.14E}".replace("E+0", "E+")
 
 

@@ -1,7 +1,7 @@
 """The portal's one clock: today's date and the current time in the county's time zone (settings.TIME_ZONE).
 
-The server may run on UTC; Beijing is eight hours ahead, so between 00:00 and 08:00 local time `date.today()` on
-such a server is still yesterday. Every "today" of the portal comes from here (ruff's DTZ rules forbid the others).
+The server may run on UTC; Beijing is eight hours ahead, so between 00:00 and 08:00 local time the server's own
+date is still yesterday. Every "today" of the portal comes from here (ruff's DTZ rules forbid the others).
 """
 
 from datetime import date, datetime

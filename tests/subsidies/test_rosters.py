@@ -49,6 +49,19 @@ def test_errors(holder):
     assert not report.is_valid
 
 
+def test_an_id_number_excel_turned_into_a_number_is_refused_with_the_fix(holder):
+    report = check(
+        [
+            [int(holder.id_number[:17] + "0"), "护理补贴", "2024-01", "", ""],
+            [float(holder.id_number[:17] + "0"), "护理补贴", "2024-01", "", ""],
+        ]
+    )
+    for row in (2, 3):
+        (message,) = [m for column, _, m in issues(report, row) if column == "身份证号"]
+        assert "被 Excel 当成数字保存" in message and "E+17" in message
+    assert not report.is_valid
+
+
 def test_import_with_warning_for_a_person_who_does_not_qualify(holder, caseworker, capsys, tmp_path):
     rows = [
         [holder.id_number, "护理补贴", "2024-01", "2024-06", "原系统"],
