@@ -487,11 +487,8 @@ def payment_run_approve_start(
 
 def approval_job_in_progress(run: PaymentRun):
     """The run's approval job that has not finished, if any."""
-    return (
-        Job.objects.filter(kind=APPROVE_JOB, params__run_id=run.pk, status__in=[JobStatus.PENDING, JobStatus.RUNNING])
-        .order_by("-created_at")
-        .first()
-    )
+    latest = approval_job_latest(run)
+    return latest if latest is not None and not latest.is_finished else None
 
 
 def approval_job_latest(run: PaymentRun):
