@@ -425,15 +425,35 @@ class PaymentLine(models.Model):
 
     # Few indexes on purpose (a run inserts 200,000 rows): run_id is led by the unique constraint, program by
     # payment_line_program_person; enrollment and township are snapshots looked up through the run.
-    run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="lines", db_index=False)
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", db_index=False)
-    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="payment_lines")
+    # No foreign-key constraints in the database (db_constraint=False): PostgreSQL checks a constraint row by row
+    # at commit, five lookups and a row lock per line, which was a third of a 200,000-person run. The lines are
+    # written only by the run's SQL, which takes every id from a join with the row it references in the same
+    # transaction; persons, townships, programs and enrollments are never deleted while a line references them
+    # (the ORM's PROTECT still refuses it, the admin cannot delete them), and a run's lines go with it (CASCADE in
+    # the ORM; discarding keeps them). tests/subsidies/test_line_references.py holds both.
+    run = models.ForeignKey(
+        PaymentRun, on_delete=models.CASCADE, related_name="lines", db_index=False, db_constraint=False
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, related_name="payment_lines", db_constraint=False
+    )
     # PROTECT: the recovery check relies on every paid line having its enrollment.
     enrollment = models.ForeignKey(
-        Enrollment, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Enrollment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # Snapshot of the person's township when computed: the sheets and the summaries group by it.
-    township = models.ForeignKey("cases.Township", on_delete=models.PROTECT, related_name="+", db_index=False)
+    township = models.ForeignKey(
+        "cases.Township", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     month = models.DateField(_("所属期"))
     kind = models.CharField(_("类型"), max_length=10, choices=LineKind.choices)
     tier = models.CharField(_("档次"), max_length=30)
@@ -529,10 +549,17 @@ class OncePayment(models.Model):
 class PaymentStop(models.Model):
     """An enrolled (or previously paid) person who gets nothing for the run's period, with the reasons."""
 
-    run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="stops", db_index=False)
-    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+")
-    enrollment = models.ForeignKey(Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    township = models.ForeignKey("cases.Township", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Written by the run's SQL like the lines, so without database foreign-key checks for the same reason.
+    run = models.ForeignKey(
+        PaymentRun, on_delete=models.CASCADE, related_name="stops", db_index=False, db_constraint=False
+    )
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    enrollment = models.ForeignKey(
+        Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    township = models.ForeignKey(
+        "cases.Township", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     # Reason codes of subsidies.rules.REASONS, comma-separated.
     reasons = models.CharField(_("原因"), max_length=200)
 

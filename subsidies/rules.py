@@ -107,6 +107,12 @@ class Rule:
     def tier(self) -> str:
         return "'default'"
 
+    @property
+    def uses_age(self) -> bool:
+        """True when the verdict can change with no dated event, as the person ages: a fact column reads the birth
+        date. The payment run then judges every earlier month, not only those of persons with an event."""
+        return any("birth_date" in column for column in self.fact_columns())
+
     def all_parameters(self) -> dict[str, Parameter]:
         return {**COMMON_PARAMETERS, **self.parameters}
 

@@ -146,44 +146,86 @@ paid AS (
 _FIRST_DAY = """CASE WHEN a.applied_on IS NOT NULL AND e.start_month = {month}
     AND date_trunc('month', a.applied_on)::date = {month} THEN a.applied_on ELSE {month} END"""
 
-_MONTHLY_PAIRS = f"""
-SELECT c.enrollment_id, c.person_id, c.month, c.day, (pm.person_id IS NOT NULL) AS already_paid
-FROM (
-    SELECT e.id AS enrollment_id, e.person_id, gs::date AS month, {_FIRST_DAY.format(month="gs::date")} AS day
-    FROM subsidies_enrollment e
-    LEFT JOIN subsidies_application a ON a.id = e.application_id
-    CROSS JOIN LATERAL generate_series(
-        greatest(e.start_month, %(backpay_from)s::date, (e.paid_through + interval '1 month')::date),
-        %(period)s::date, interval '1 month') gs
-    WHERE e.program_id = %(program_id)s AND e.status = 'active' AND e.start_month <= %(period)s
-) c LEFT JOIN subsidies_paidmonth pm ON pm.program_id = %(program_id)s AND pm.person_id = c.person_id AND pm.month = c.month
-WHERE c.month = %(period)s OR pm.person_id IS NULL"""
+# The table of one computation's judged pairs (a temporary table, dropped at the end of the computation).
+_TEMP = "subsidies_run_judged"
 
-# Recovery is checked for the persons whose facts may differ from month to month inside the recovery window (a
-# death, a move, a certificate, poverty or exclusion event in the window, or a poverty event of their household's
-# head) and for those who do not qualify in the period itself; everyone else had the same facts all along and
-# qualifies now, so their paid months stand. A parameter change inside the window makes everyone a candidate.
-_RECOVERY_PERSONS = """
-AND ({recheck} l.person_id IN (
+# The period itself: every active enrollment not paid outside the portal through the period.
+_MONTHLY_CURRENT_PAIRS = f"""
+SELECT e.id AS enrollment_id, e.person_id, %(period)s::date AS month, {_FIRST_DAY.format(month="%(period)s::date")} AS day,
+       EXISTS (SELECT 1 FROM subsidies_paidmonth pm
+               WHERE pm.program_id = %(program_id)s AND pm.person_id = e.person_id AND pm.month = %(period)s) AS already_paid
+FROM subsidies_enrollment e
+LEFT JOIN subsidies_application a ON a.id = e.application_id
+WHERE e.program_id = %(program_id)s AND e.status = 'active' AND e.start_month <= %(period)s
+  AND (e.paid_through IS NULL OR e.paid_through < %(period)s)"""
+
+# Persons whose facts may differ between two days of the window (%(since)s, %(period)s]: a death or move, a
+# certificate issued, expiring or ended, a poverty record starting or ending (their own or their household head's),
+# an exclusion in force at some time in the window. Everyone else had the same facts on every day of the window.
+_CHANGED_PERSONS = """
     SELECT id FROM cases_person WHERE death_date < %(period)s OR moved_out_date < %(period)s
     UNION SELECT person_id FROM certificates_certificate
-    WHERE (issue_date > %(recovery_from)s AND issue_date <= %(period)s)
-       OR (expiry_date >= %(recovery_from)s AND expiry_date < %(period)s)
-       OR (ended_on > %(recovery_from)s AND ended_on <= %(period)s)
+    WHERE (issue_date > %(since)s AND issue_date <= %(period)s)
+       OR (expiry_date >= %(since)s AND expiry_date < %(period)s)
+       OR (ended_on > %(since)s AND ended_on <= %(period)s)
     UNION SELECT person_id FROM cases_povertyrecord
-    WHERE (start_date > %(recovery_from)s AND start_date <= %(period)s)
-       OR (end_date >= %(recovery_from)s AND end_date < %(period)s)
+    WHERE (start_date > %(since)s AND start_date <= %(period)s)
+       OR (end_date >= %(since)s AND end_date < %(period)s)
     UNION SELECT m.id FROM cases_person m
     JOIN cases_person h ON h.household_id = m.household_id AND h.relation_to_head = 'head' AND h.id <> m.id
     JOIN cases_povertyrecord r ON r.person_id = h.id
-    WHERE (r.start_date > %(recovery_from)s AND r.start_date <= %(period)s)
-       OR (r.end_date >= %(recovery_from)s AND r.end_date < %(period)s)
+    WHERE (r.start_date > %(since)s AND r.start_date <= %(period)s)
+       OR (r.end_date >= %(since)s AND r.end_date < %(period)s)
     UNION SELECT person_id FROM cases_personexclusion
-    WHERE start_date <= %(period)s AND (end_date IS NULL OR end_date >= %(recovery_from)s)
+    WHERE start_date <= %(period)s AND (end_date IS NULL OR end_date >= %(since)s)"""
+
+# Earlier unpaid months (back pay, up to `backpay_months`). Judged for whoever qualifies in the period and for the
+# persons whose facts changed since the first back-pay month; a person who does not qualify now and whose facts
+# were the same all along did not qualify then either, so their months need no judging (with {candidates} empty
+# — a parameter change in the window, or a rule that depends on age — every enrollment is judged).
+_MONTHLY_BACK_PAIRS = f"""
+SELECT c.enrollment_id, c.person_id, c.month, c.day, false AS already_paid
+FROM (
+    SELECT e.id AS enrollment_id, e.person_id, gs::date AS month, {_FIRST_DAY.format(month="gs::date")} AS day
+    FROM (
+        SELECT e.*, greatest(e.start_month, %(backpay_from)s::date, (e.paid_through + interval '1 month')::date) AS first
+        FROM subsidies_enrollment e
+        WHERE e.program_id = %(program_id)s AND e.status = 'active' AND e.start_month < %(period)s
+        {{candidates}}
+    ) e
+    -- Most enrollments have every earlier month paid: count them on the ledger's index first, and generate the
+    -- months only where one is missing.
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS paid FROM subsidies_paidmonth pm
+        WHERE pm.program_id = %(program_id)s AND pm.person_id = e.person_id
+          AND pm.month >= e.first AND pm.month < %(period)s
+    ) ledger
+    LEFT JOIN subsidies_application a ON a.id = e.application_id
+    CROSS JOIN LATERAL generate_series(e.first, (%(period)s::date - interval '1 month'), interval '1 month') gs
+    -- A probe per generated month (LIMIT keeps it a probe: an anti-join here would hash the whole ledger).
+    LEFT JOIN LATERAL (
+        SELECT true AS paid FROM subsidies_paidmonth pm
+        WHERE pm.program_id = %(program_id)s AND pm.person_id = e.person_id AND pm.month = gs::date LIMIT 1
+    ) month_paid ON true
+    WHERE ledger.paid < (date_part('year', %(period)s::date) - date_part('year', e.first)) * 12
+                        + date_part('month', %(period)s::date) - date_part('month', e.first)
+      AND month_paid.paid IS NULL
+) c"""
+
+_BACK_PAY_CANDIDATES = f"""AND e.person_id IN (
+        SELECT person_id FROM {_TEMP} WHERE cardinality(reasons) = 0
+        UNION {{changed}})""".replace("{changed}", _CHANGED_PERSONS.replace("%(since)s", "%(backpay_from)s"))
+
+# Recovery is checked for the persons whose facts may differ from month to month inside the recovery window and
+# for those who do not qualify in the period itself; everyone else had the same facts all along and qualifies now,
+# so their paid months stand. A parameter change inside the window makes everyone a candidate.
+_RECOVERY_PERSONS = f"""
+AND ({{recheck}} l.person_id IN (
+    {{changed}}
     UNION SELECT person_id FROM subsidies_enrollment
     WHERE program_id = %(program_id)s AND (status <> 'active' OR start_month > %(period)s OR paid_through >= %(period)s)
-    UNION SELECT person_id FROM subsidies_run_judged WHERE month = %(period)s AND cardinality(reasons) > 0
-))"""
+    UNION SELECT person_id FROM {_TEMP} WHERE month = %(period)s AND cardinality(reasons) > 0
+))""".replace("{changed}", _CHANGED_PERSONS.replace("%(since)s", "%(recovery_from)s"))
 
 _RECOVERY_PAIRS = f"""
 SELECT p.person_id, p.month, {_FIRST_DAY.format(month="p.month")} AS day, p.net, e.id AS enrollment_id
@@ -249,8 +291,6 @@ WHERE e.program_id = %(program_id)s AND e.status = 'active' AND e.start_month <=
     "{event}", ONCE_EVENT
 )
 
-_TEMP = "subsidies_run_judged"
-
 
 def payment_run_compute(*, run_id: int, progress=None) -> dict:
     """Rewrite the draft's lines, stops and recoveries. One transaction: all or nothing."""
@@ -279,7 +319,7 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
                 params["backpay_from"] = add_months(run.period, -backpay)
                 params["recovery_from"] = _first_paid_month(program, run.period)
                 _check_rates(program, rule, params["backpay_from"], run.period)
-                pairs = _MONTHLY_PAIRS
+                pairs = _MONTHLY_CURRENT_PAIRS
             elif program.is_once:
                 _check_rates(program, rule, run.period, run.period)
                 params["per_event"] = 1 if getattr(rule, "once_per", "person") == "event" else 0
@@ -296,6 +336,8 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
                 "SELECT j.*, rt.amount FROM judged j LEFT JOIN rates rt ON rt.month = j.month AND rt.tier = j.tier",
                 params,
             )
+            if program.is_monthly:
+                _judge_back_months(cursor, program, rule, params)
             _pause()
             _step(progress, _("生成发放明细"))
             cursor.execute(
@@ -346,6 +388,22 @@ def payment_run_compute(*, run_id: int, progress=None) -> dict:
         _step(progress, _("汇总"))
         _store_totals(run)
     return {"run": run.pk, "lines": run.lines_count, "total": str(run.total), "stops": run.stops_count}
+
+
+def _judge_back_months(cursor, program: Program, rule, params: dict) -> None:
+    """Add the earlier unpaid months to the judged pairs (after the period's own, which pick the candidates)."""
+    everyone = (
+        rule.uses_age
+        or ProgramParameter.objects.filter(
+            program=program, effective_from__gt=params["backpay_from"], effective_from__lte=params["period"]
+        ).exists()
+    )
+    pairs = _MONTHLY_BACK_PAIRS.replace("{candidates}", "" if everyone else _BACK_PAY_CANDIDATES)
+    cursor.execute(
+        f"INSERT INTO {_TEMP} WITH {judged_sql(rule, pairs)}\n"
+        "SELECT j.*, rt.amount FROM judged j LEFT JOIN rates rt ON rt.month = j.month AND rt.tier = j.tier",
+        params,
+    )
 
 
 def _first_paid_month(program: Program, period: date) -> date:
