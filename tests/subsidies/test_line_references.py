@@ -49,7 +49,7 @@ def dangling(table: str, column: str, target: str) -> int:
 
 
 def test_every_reference_of_a_computed_run_points_at_a_row(computed_run):
-    run, paid, stopped = computed_run
+    run, _paid, _stopped = computed_run
     assert run.lines.exists() and run.stops.exists()
     for table, columns in REFERENCES.items():
         for column, target in columns.items():
@@ -77,7 +77,7 @@ def test_a_person_with_lines_or_stops_cannot_be_deleted(computed_run):
 
 
 def test_a_deleted_run_takes_its_lines_and_stops(computed_run):
-    run, paid, stopped = computed_run
+    run, _paid, _stopped = computed_run
     run_id = run.pk
     PaymentRun.objects.filter(pk=run_id).delete()
     assert not PaymentLine.objects.filter(run_id=run_id).exists()
