@@ -262,6 +262,9 @@ ROSTER_MAX_COLUMNS = env.int("ROSTER_MAX_COLUMNS", default=64)
 # The bank's return (回盘) of a payment sheet: one row a payment line, so as large as the county's biggest run.
 BANK_RETURN_MAX_UPLOAD_BYTES = env.int("BANK_RETURN_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
 BANK_RETURN_MAX_ROWS = env.int("BANK_RETURN_MAX_ROWS", default=500_000)
+# A payment run split by township into this many chunks, computed by as many Celery workers as are free (the
+# run's own job takes part, so one worker still finishes it); 1 computes it in one statement chain (README "Scale").
+PAYMENT_RUN_CHUNKS = env.int("PAYMENT_RUN_CHUNKS", default=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -6,12 +6,13 @@ from fedportal.jobs.registry import job_handler
 
 from .exports import SHEET_JOB, payment_sheet_job_run
 from .services.bank_returns import RETURN_JOB, bank_return_job_run
-from .services.runs import APPROVE_JOB, JOB_KIND, payment_run_approve_job_run, payment_run_compute
+from .services.run_chunks import payment_run_compute_job
+from .services.runs import APPROVE_JOB, JOB_KIND, payment_run_approve_job_run
 
 
 @job_handler(JOB_KIND, label=_("发放计算"))
 def payment_run_job(job, progress):
-    return payment_run_compute(run_id=job.params["run_id"], progress=progress)
+    return payment_run_compute_job(run_id=job.params["run_id"], progress=progress)
 
 
 @job_handler(SHEET_JOB, label=_("发放表导出"))

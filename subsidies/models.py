@@ -6,6 +6,7 @@ rows with an effective date, so a new rate from January applies to January's run
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -544,6 +545,40 @@ class OncePayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} {self.person_id} {self.event}"
+
+
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending", _("待计算")
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class PaymentRunChunk(models.Model):
+    """One part of a run computed in parallel (PAYMENT_RUN_CHUNKS > 1): a group of townships whose persons one
+    worker judges into the staging tables. The run is written only when every chunk is done, in one transaction;
+    a failed chunk fails the computation, which can be retried (subsidies/services/run_chunks.py)."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveSmallIntegerField(_("分块"))
+    township_ids = ArrayField(models.BigIntegerField(), verbose_name=_("乡镇"))
+    persons = models.PositiveIntegerField(_("人数"), default=0)
+    # The computation's parameters (dates as ISO text), the same for every chunk of one computation.
+    params = models.JSONField(default=dict)
+    status = models.CharField(_("状态"), max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
+    worker = models.CharField(_("计算进程"), max_length=200, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("发放计算分块")
+        verbose_name_plural = _("发放计算分块")
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="payment_run_chunk_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.number} {self.status}"
 
 
 class PaymentStop(models.Model):

@@ -293,117 +293,165 @@ WHERE e.program_id = %(program_id)s AND e.status = 'active' AND e.start_month <=
 
 
 def payment_run_compute(*, run_id: int, progress=None) -> dict:
-    """Rewrite the draft's lines, stops and recoveries. One transaction: all or nothing."""
+    """Rewrite the draft's lines, stops and recoveries. One transaction: all or nothing. (A run split into chunks
+    computed by several workers: subsidies/services/run_chunks.py, which writes through the same statements.)"""
     with transaction.atomic():
-        run = PaymentRun.objects.select_for_update().select_related("program").filter(pk=run_id).first()
-        if run is None:
-            raise JobError(_("发放批次不存在。"))
-        if run.status != RunStatus.DRAFT:
-            raise JobError(_("只有草稿批次可以计算。"))
-        program = run.program
-        rule = rule_for(program.code)
-        steps = 5
+        run = lock_draft(run_id)
         if progress:
-            progress.start(steps, _("清除旧明细"))
-        params = {"program_id": program.pk, "run_id": run.pk, "period": run.period, "as_of": run.as_of}
+            progress.start(5, _("清除旧明细"))
+        params = compute_params(run)
         with connection.cursor() as cursor:
-            # The whole computation is a few big statements: give them memory for in-memory hashes and skip JIT
-            # compilation, which costs seconds on queries this size.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
+            prepare_session(cursor)
             cursor.execute("DELETE FROM subsidies_paymentline WHERE run_id = %s", [run.pk])
             cursor.execute("DELETE FROM subsidies_paymentstop WHERE run_id = %s", [run.pk])
-            cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
-            if program.is_monthly:
-                backpay = max(0, program_parameter(program, "backpay_months", run.period))
-                params["backpay_from"] = add_months(run.period, -backpay)
-                params["recovery_from"] = _first_paid_month(program, run.period)
-                _check_rates(program, rule, params["backpay_from"], run.period)
-                pairs = _MONTHLY_CURRENT_PAIRS
-            elif program.is_once:
-                _check_rates(program, rule, run.period, run.period)
-                params["per_event"] = 1 if getattr(rule, "once_per", "person") == "event" else 0
-                params["period_end"] = add_months(run.period, 1) - timedelta(days=1)
-                pairs = _ONCE_PAIRS
-            else:
-                _check_rates(program, rule, run.period, run.period)
-                previous = previous_approved_run(run)
-                params["previous_run_id"] = previous.pk if previous else None
-                pairs = _YEARLY_AUTOMATIC_PAIRS if program.automatic else _YEARLY_ENROLLED_PAIRS
-            _step(progress, _("资格认定"))
-            cursor.execute(
-                f"CREATE TEMP TABLE {_TEMP} AS WITH {judged_sql(rule, pairs)}\n"
-                "SELECT j.*, rt.amount FROM judged j LEFT JOIN rates rt ON rt.month = j.month AND rt.tier = j.tier",
-                params,
-            )
-            if program.is_monthly:
-                _judge_back_months(cursor, program, rule, params)
-            _pause()
-            _step(progress, _("生成发放明细"))
-            cursor.execute(
-                f"""INSERT INTO subsidies_paymentline
-                    (run_id, program_id, person_id, enrollment_id, township_id, month, kind, tier, amount, reasons)
-                SELECT %(run_id)s, %(program_id)s, j.person_id, j.enrollment_id, j.township_id, j.month,
-                       CASE WHEN j.month = %(period)s THEN 'current' ELSE 'backpay' END, j.tier, j.amount, ''
-                FROM {_TEMP} j
-                WHERE cardinality(j.reasons) = 0 AND NOT j.already_paid AND j.amount > 0""",
-                params,
-            )
-            insert_resend_lines(cursor, run)
-            _pause()
-            _step(progress, _("停发名单"))
-            listed = "AND j.listed" if not program.is_monthly else ""
-            cursor.execute(
-                f"""INSERT INTO subsidies_paymentstop (run_id, person_id, enrollment_id, township_id, reasons)
-                SELECT %(run_id)s, j.person_id, j.enrollment_id, j.township_id, array_to_string(j.reasons, ',')
-                FROM {_TEMP} j
-                WHERE j.month = %(period)s AND cardinality(j.reasons) > 0 {listed}""",
-                params,
-            )
-            _pause()
-            _step(progress, _("追回核查"))
-            # A one-off grant is paid on the facts of its application and never recovered by a later run.
-            recovery = None
-            if program.is_once:
-                pass
-            elif program.is_monthly:
-                params["recheck_from"] = _recheck_from(program, run.period)
-                # Only with a parameter change to recheck: an OR here would turn the candidates' semi-join into a scan.
-                recheck = "l.month >= %(recheck_from)s OR" if params["recheck_from"] else ""
-                persons = _RECOVERY_PERSONS.replace("{recheck}", recheck)
-                recovery = f"{_PAID.format(persons=persons)}, {judged_sql(rule, _RECOVERY_PAIRS)}"
-            else:
-                recovery = f"{_YEARLY_PAID}, {judged_sql(rule, _YEARLY_RECOVERY_PAIRS)}"
-            if recovery:
-                cursor.execute(
-                    f"""WITH {recovery}
-                    INSERT INTO subsidies_paymentline
-                        (run_id, program_id, person_id, enrollment_id, township_id, month, kind, tier, amount, reasons)
-                    SELECT %(run_id)s, %(program_id)s, j.person_id, j.enrollment_id, j.township_id, j.month,
-                           'recovery', j.tier, j.net, array_to_string(j.reasons, ',')
-                    FROM judged j WHERE cardinality(j.reasons) > 0""",
-                    params,
-                )
-            cursor.execute(f"DROP TABLE {_TEMP}")
+            judge_and_write(cursor, run, params, progress=progress)
         _step(progress, _("汇总"))
-        _store_totals(run)
+        store_totals(run)
     return {"run": run.pk, "lines": run.lines_count, "total": str(run.total), "stops": run.stops_count}
 
 
-def _judge_back_months(cursor, program: Program, rule, params: dict) -> None:
-    """Add the earlier unpaid months to the judged pairs (after the period's own, which pick the candidates)."""
-    everyone = (
-        rule.uses_age
-        or ProgramParameter.objects.filter(
-            program=program, effective_from__gt=params["backpay_from"], effective_from__lte=params["period"]
-        ).exists()
-    )
-    pairs = _MONTHLY_BACK_PAIRS.replace("{candidates}", "" if everyone else _BACK_PAY_CANDIDATES)
+def lock_draft(run_id: int) -> PaymentRun:
+    """The draft under a row lock (inside the caller's transaction), or a JobError saying why not."""
+    run = PaymentRun.objects.select_for_update().select_related("program").filter(pk=run_id).first()
+    if run is None:
+        raise JobError(_("发放批次不存在。"))
+    if run.status != RunStatus.DRAFT:
+        raise JobError(_("只有草稿批次可以计算。"))
+    return run
+
+
+def prepare_session(cursor) -> None:
+    # The whole computation is a few big statements: give them memory for in-memory hashes and skip JIT
+    # compilation, which costs seconds on queries this size.
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    cursor.execute("SET LOCAL jit = off")
+
+
+def compute_params(run: PaymentRun) -> dict:
+    """Every parameter of the computation's statements; checks that the rates exist (a JobError if not)."""
+    program = run.program
+    rule = rule_for(program.code)
+    params = {"program_id": program.pk, "run_id": run.pk, "period": run.period, "as_of": run.as_of}
+    if program.is_monthly:
+        backpay = max(0, program_parameter(program, "backpay_months", run.period))
+        params["backpay_from"] = add_months(run.period, -backpay)
+        params["recovery_from"] = _first_paid_month(program, run.period)
+        params["recheck_from"] = _recheck_from(program, run.period)
+        params["back_pay_everyone"] = rule.uses_age or _parameter_changed(program, params["backpay_from"], run.period)
+        _check_rates(program, rule, params["backpay_from"], run.period)
+    elif program.is_once:
+        _check_rates(program, rule, run.period, run.period)
+        params["per_event"] = 1 if getattr(rule, "once_per", "person") == "event" else 0
+        params["period_end"] = add_months(run.period, 1) - timedelta(days=1)
+    else:
+        _check_rates(program, rule, run.period, run.period)
+        previous = previous_approved_run(run)
+        params["previous_run_id"] = previous.pk if previous else None
+    return params
+
+
+# Where a computation writes: the run's own tables, or (a chunk of a parallel computation) the staging tables,
+# whose rows carry the chunk number and are moved into the run's tables once every chunk is done.
+_LINE_COLUMNS = "run_id, program_id, person_id, enrollment_id, township_id, month, kind, tier, amount, reasons"
+_STOP_COLUMNS = "run_id, person_id, enrollment_id, township_id, reasons"
+_CHUNK_PERSONS = (
+    "SELECT * FROM ({pairs}) chunk_pairs WHERE chunk_pairs.person_id IN ("
+    "SELECT person_id FROM subsidies_run_chunk_person WHERE run_id = %(run_id)s AND chunk = %(chunk)s)"
+)
+
+
+def judge_and_write(cursor, run: PaymentRun, params: dict, *, chunk: int | None = None, progress=None) -> None:
+    """Judge the run's pairs and write its lines (current, back pay), stops and recoveries — of every person, or
+    with `chunk`, of the persons assigned to that chunk, into the staging tables (重发 lines are the run's own and
+    are added where the lines are finally written)."""
+    program = run.program
+    rule = rule_for(program.code)
+    if chunk is None:
+        lines, stops, tag_columns, tag_values = "subsidies_paymentline", "subsidies_paymentstop", "", ""
+
+        def only_chunk(pairs):
+            return pairs
+    else:
+        lines, stops, tag_columns, tag_values = (
+            "subsidies_run_staged_line",
+            "subsidies_run_staged_stop",
+            "chunk, ",
+            "%(chunk)s, ",
+        )
+        params = {**params, "chunk": chunk}
+
+        def only_chunk(pairs):
+            return _CHUNK_PERSONS.replace("{pairs}", pairs)
+
+    if program.is_monthly:
+        pairs = _MONTHLY_CURRENT_PAIRS
+    elif program.is_once:
+        pairs = _ONCE_PAIRS
+    else:
+        pairs = _YEARLY_AUTOMATIC_PAIRS if program.automatic else _YEARLY_ENROLLED_PAIRS
+    cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
+    _step(progress, _("资格认定"))
     cursor.execute(
-        f"INSERT INTO {_TEMP} WITH {judged_sql(rule, pairs)}\n"
+        f"CREATE TEMP TABLE {_TEMP} AS WITH {judged_sql(rule, only_chunk(pairs))}\n"
         "SELECT j.*, rt.amount FROM judged j LEFT JOIN rates rt ON rt.month = j.month AND rt.tier = j.tier",
         params,
     )
+    if program.is_monthly:
+        back = _MONTHLY_BACK_PAIRS.replace("{candidates}", "" if params["back_pay_everyone"] else _BACK_PAY_CANDIDATES)
+        cursor.execute(
+            f"INSERT INTO {_TEMP} WITH {judged_sql(rule, only_chunk(back))}\n"
+            "SELECT j.*, rt.amount FROM judged j LEFT JOIN rates rt ON rt.month = j.month AND rt.tier = j.tier",
+            params,
+        )
+    _pause()
+    _step(progress, _("生成发放明细"))
+    cursor.execute(
+        f"""INSERT INTO {lines} ({tag_columns}{_LINE_COLUMNS})
+        SELECT {tag_values}%(run_id)s, %(program_id)s, j.person_id, j.enrollment_id, j.township_id, j.month,
+               CASE WHEN j.month = %(period)s THEN 'current' ELSE 'backpay' END, j.tier, j.amount, ''
+        FROM {_TEMP} j
+        WHERE cardinality(j.reasons) = 0 AND NOT j.already_paid AND j.amount > 0""",
+        params,
+    )
+    if chunk is None:
+        insert_resend_lines(cursor, run)
+    _pause()
+    _step(progress, _("停发名单"))
+    listed = "AND j.listed" if not program.is_monthly else ""
+    cursor.execute(
+        f"""INSERT INTO {stops} ({tag_columns}{_STOP_COLUMNS})
+        SELECT {tag_values}%(run_id)s, j.person_id, j.enrollment_id, j.township_id, array_to_string(j.reasons, ',')
+        FROM {_TEMP} j
+        WHERE j.month = %(period)s AND cardinality(j.reasons) > 0 {listed}""",
+        params,
+    )
+    _pause()
+    _step(progress, _("追回核查"))
+    # A one-off grant is paid on the facts of its application and never recovered by a later run.
+    recovery = None
+    if program.is_monthly:
+        # Only with a parameter change to recheck: an OR here would turn the candidates' semi-join into a scan.
+        recheck = "l.month >= %(recheck_from)s OR" if params["recheck_from"] else ""
+        persons = _RECOVERY_PERSONS.replace("{recheck}", recheck)
+        recovery = f"{_PAID.format(persons=persons)}, {judged_sql(rule, only_chunk(_RECOVERY_PAIRS))}"
+    elif not program.is_once:
+        recovery = f"{_YEARLY_PAID}, {judged_sql(rule, only_chunk(_YEARLY_RECOVERY_PAIRS))}"
+    if recovery:
+        cursor.execute(
+            f"""WITH {recovery}
+            INSERT INTO {lines} ({tag_columns}{_LINE_COLUMNS})
+            SELECT {tag_values}%(run_id)s, %(program_id)s, j.person_id, j.enrollment_id, j.township_id, j.month,
+                   'recovery', j.tier, j.net, array_to_string(j.reasons, ',')
+            FROM judged j WHERE cardinality(j.reasons) > 0""",
+            params,
+        )
+    cursor.execute(f"DROP TABLE {_TEMP}")
+
+
+def _parameter_changed(program: Program, since: date, period: date) -> bool:
+    return ProgramParameter.objects.filter(
+        program=program, effective_from__gt=since, effective_from__lte=period
+    ).exists()
 
 
 def _first_paid_month(program: Program, period: date) -> date:
@@ -461,7 +509,7 @@ def _check_rates(program: Program, rule, first: date, last: date) -> None:
             )
 
 
-def _store_totals(run: PaymentRun) -> None:
+def store_totals(run: PaymentRun) -> None:
     figures = PaymentLine.objects.filter(run=run).aggregate(
         lines=Count("pk", filter=~Q(kind=LineKind.RECOVERY)),
         total=Sum("amount", filter=~Q(kind=LineKind.RECOVERY)),
