@@ -3,11 +3,12 @@
     .venv/bin/python bench/payments.py [--persons 200000] [--reset] [--cases run,ours,floor,iex]
 
 Uses DATABASE_URL / REDIS_URL (use a scratch database: the bench data stays for quick re-runs; --reset rebuilds it).
-- Data (set-wise SQL, triggers off while loading): a township 发放基准镇 with 20 villages, N persons with one
+- Data (set-wise SQL, triggers off while loading): ten townships 发放基准1..10镇 with 20 villages, N persons with one
   certificate each (90% grade 1/2, 10% grade 3), every one enrolled in nursing since 2024-01, twelve approved runs
   2025-01..2025-12 (one year of history), and 0.5% deaths dated 2025-06-15 but recorded only now (recoveries).
-- run: the 2026-01 draft is created through the real service and computed by a real `celery -A fedportal worker`
-  started here on its own queue; time from create to draft ready, and the worker's peak RSS (VmHWM).
+- run: the 2026-01 draft is created through the real service and computed by real `celery -A fedportal worker`s
+  started here on their own queue, once per --workers count (1,2: one worker in one statement chain, then two
+  workers sharing two township chunks, PAYMENT_RUN_CHUNKS); time from create to draft ready, workers' peak RSS.
 - ours / floor / iex: the run is approved and exported to XLSX, each case in its own process (peak RSS per process):
   ours = subsidies.exports.write_payment_sheet; floor = the same cursor rows written as plain values by openpyxl
   write-only; iex = django-import-export 4 (ModelResource over the same lines, the admin export path).
@@ -34,7 +35,8 @@ os.environ.setdefault("DEBUG", "true")
 QUEUE = f"bench-payments-{os.getpid()}"
 os.environ.setdefault("CELERY_QUEUE", QUEUE)
 
-TOWNSHIP_CODE = "369998001"
+TOWNSHIP_CODE = "369998001"  # the first of TOWNSHIPS bench townships (369998001..)
+TOWNSHIPS = 10
 PERIOD = date(2026, 1, 1)
 
 
@@ -60,38 +62,47 @@ def build(persons: int, reset: bool) -> None:
 
     maker, checker = users()
     nursing = Program.objects.get(code="nursing")
-    township = Township.objects.filter(code=TOWNSHIP_CODE).first()
+    codes = [str(int(TOWNSHIP_CODE) + n) for n in range(TOWNSHIPS)]
+    existing = list(Township.objects.filter(code__in=codes).values_list("pk", flat=True))
     with connection.cursor() as cursor:
-        if township and not reset:
-            cursor.execute("SELECT count(*) FROM cases_person WHERE township_id = %s", [township.pk])
+        if len(existing) == TOWNSHIPS and not reset:
+            cursor.execute("SELECT count(*) FROM cases_person WHERE township_id = ANY(%s)", [existing])
             if cursor.fetchone()[0] == persons:
-                print(f"data: reusing {persons} persons of {township.name}")
+                print(f"data: reusing {persons} persons of {TOWNSHIPS} townships")
                 return
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")  # bulk load: no audit triggers, no FK checks
-        if township:
-            tid = township.pk
-            cursor.execute("DELETE FROM subsidies_paymentline WHERE township_id = %s", [tid])
-            cursor.execute("DELETE FROM subsidies_paymentstop WHERE township_id = %s", [tid])
+        # Earlier bench data (any layout): persons of the bench townships, or of the one township of old.
+        cursor.execute("SELECT id FROM cases_township WHERE code LIKE %s", [TOWNSHIP_CODE[:6] + "%"])
+        old = [row[0] for row in cursor.fetchall()]
+        if old:
+            persons_of_old = "SELECT id FROM cases_person WHERE township_id = ANY(%s)"
+            cursor.execute("DELETE FROM subsidies_paymentline WHERE township_id = ANY(%s)", [old])
+            cursor.execute("DELETE FROM subsidies_paymentstop WHERE township_id = ANY(%s)", [old])
             cursor.execute("DELETE FROM subsidies_paidmonth WHERE program_id = %s", [nursing.pk])
+            cursor.execute(
+                "DELETE FROM subsidies_paymentrunchunk WHERE run_id IN "
+                "(SELECT id FROM subsidies_paymentrun WHERE program_id = %s)",
+                [nursing.pk],
+            )
             cursor.execute("DELETE FROM subsidies_paymentrun WHERE program_id = %s", [nursing.pk])
-            cursor.execute(
-                "DELETE FROM subsidies_enrollment WHERE person_id IN (SELECT id FROM cases_person WHERE township_id = %s)",
-                [tid],
-            )
-            cursor.execute(
-                "DELETE FROM certificates_certificate WHERE person_id IN (SELECT id FROM cases_person WHERE township_id = %s)",
-                [tid],
-            )
-            cursor.execute("DELETE FROM cases_person WHERE township_id = %s", [tid])
-        township, _ = Township.objects.get_or_create(code=TOWNSHIP_CODE, defaults={"name": "发放基准镇"})
+            cursor.execute(f"DELETE FROM subsidies_enrollment WHERE person_id IN ({persons_of_old})", [old])
+            cursor.execute(f"DELETE FROM certificates_certificate WHERE person_id IN ({persons_of_old})", [old])
+            cursor.execute("DELETE FROM cases_person WHERE township_id = ANY(%s)", [old])
+        townships = [
+            Township.objects.get_or_create(code=code, defaults={"name": f"发放基准{n + 1}镇"})[0]
+            for n, code in enumerate(codes)
+        ]
         villages = [
             Village.objects.get_or_create(
-                code=f"{TOWNSHIP_CODE}{i:03d}", defaults={"township": township, "name": f"发放基准{i}村"}
-            )[0].pk
+                code=f"{townships[i % TOWNSHIPS].code}{i:03d}",
+                defaults={"township": townships[i % TOWNSHIPS], "name": f"发放基准{i}村"},
+            )[0]
             for i in range(1, 21)
         ]
+        village_ids = [v.pk for v in villages]
+        village_townships = [v.township_id for v in villages]
         cursor.execute(
             """INSERT INTO cases_person (id_number, name, sex, birth_date, ethnicity, phone, address, relation_to_head,
                 guardian_name, guardian_phone, guardian_relation, education_stage, social_security_card, bank_name,
@@ -99,10 +110,10 @@ def build(persons: int, reset: bool) -> None:
             SELECT '9' || lpad(i::text, 17, '0'), '基准' || i, CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END,
                 date '1940-01-01' + (i * 7 %% 25000)::int, '汉族', '139' || lpad(i::text, 8, '0'), '', 'head', '', '', '',
                 'none', '6217' || lpad(i::text, 15, '0'), '农村商业银行', 'none',
-                CASE WHEN i %% 200 = 1 THEN date '2025-06-15' END, NULL, 1, now(), now(), %s,
-                (%s::bigint[])[1 + i %% 20]
+                CASE WHEN i %% 200 = 1 THEN date '2025-06-15' END, NULL, 1, now(), now(),
+                (%s::bigint[])[1 + i %% 20], (%s::bigint[])[1 + i %% 20]
             FROM generate_series(1, %s) i""",
-            [township.pk, villages, persons],
+            [village_townships, village_ids, persons],
         )
         cursor.execute(
             """INSERT INTO certificates_certificate (person_id, number, category, grade, generation, issue_date, expiry_date,
@@ -110,15 +121,15 @@ def build(persons: int, reset: bool) -> None:
             SELECT p.id, p.id_number || '4' || g.grade, 4, g.grade, 3, date '2020-01-01' + (p.id %% 365)::int,
                 date '2030-01-01' + (p.id %% 365)::int - 1, 'active', NULL, '', now(), now()
             FROM cases_person p, LATERAL (SELECT CASE WHEN p.id %% 10 = 0 THEN 3 ELSE 1 + p.id %% 2 END AS grade) g
-            WHERE p.township_id = %s""",
-            [township.pk],
+            WHERE p.township_id = ANY(%s)""",
+            [village_townships],
         )
         cursor.execute(
             """INSERT INTO subsidies_enrollment (person_id, program_id, start_month, paid_through, status, status_reason,
                 source, note, created_at, updated_at)
             SELECT p.id, %s, date '2024-01-01', NULL, 'active', '', 'demo', '', now(), now()
-            FROM cases_person p WHERE p.township_id = %s""",
-            [nursing.pk, township.pk],
+            FROM cases_person p WHERE p.township_id = ANY(%s)""",
+            [nursing.pk, village_townships],
         )
         cursor.execute(
             """INSERT INTO subsidies_paymentrun (program_id, period, as_of, status, computed_at, lines_count, total,
@@ -135,10 +146,10 @@ def build(persons: int, reset: bool) -> None:
                 CASE c.grade WHEN 1 THEN 'grade1' ELSE 'grade2' END, CASE c.grade WHEN 1 THEN 100 ELSE 80 END, ''
             FROM subsidies_paymentrun r
             JOIN subsidies_enrollment e ON e.program_id = r.program_id
-            JOIN cases_person p ON p.id = e.person_id AND p.township_id = %s
+            JOIN cases_person p ON p.id = e.person_id AND p.township_id = ANY(%s)
             JOIN certificates_certificate c ON c.person_id = p.id
             WHERE r.program_id = %s AND r.status = 'approved' AND c.grade IN (1, 2)""",
-            [township.pk, nursing.pk],
+            [village_townships, nursing.pk],
         )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -154,13 +165,13 @@ def build(persons: int, reset: bool) -> None:
             "subsidies_paymentline",
             "subsidies_paidmonth",
         ):
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"VACUUM ANALYZE {table}")  # as autovacuum would have: visibility map for index-only scans
     print(f"data: {persons} persons, enrollments and 12 approved runs built in {time.perf_counter() - started:.1f} s")
 
 
-def start_worker():
-    env = {**os.environ, "CELERY_QUEUE": QUEUE}
-    log = open(BASE_DIR / ".data" / "bench-payments-worker.log", "w")  # noqa: SIM115
+def start_worker(number: int = 0, chunks: int = 1):
+    env = {**os.environ, "CELERY_QUEUE": QUEUE, "PAYMENT_RUN_CHUNKS": str(chunks)}
+    log = open(BASE_DIR / ".data" / f"bench-payments-worker-{number}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -170,6 +181,8 @@ def start_worker():
             "fedportal",
             "worker",
             "--pool=solo",
+            "-n",
+            f"bench{number}@%h",
             "-Q",
             QUEUE,
             "--without-gossip",
@@ -186,7 +199,7 @@ def start_worker():
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if app.control.ping(timeout=1.0, destination=None):
+        if len(app.control.ping(timeout=1.0, destination=None) or []) > number:
             return process
     process.kill()
     raise SystemExit("the worker did not start; see .data/bench-payments-worker.log")
@@ -199,7 +212,8 @@ def vm_hwm_mb(pid: int) -> float:
     return 0.0
 
 
-def case_run() -> int:
+def case_run(workers: int = 1) -> int:
+    """The run computed by `workers` Celery workers, in as many chunks (one worker: one statement chain)."""
     from fedportal.jobs.models import Job
     from subsidies.models import PaymentRun, Program, RunStatus
     from subsidies.services import payment_run_create
@@ -212,20 +226,18 @@ def case_run() -> int:
     # Runs of earlier bench invocations: discard the draft, undo an approval and its suspensions.
     from django.db import connection
 
-    from cases.models import Township
     from subsidies.models import Enrollment
 
-    township = Township.objects.get(code=TOWNSHIP_CODE)
     with connection.cursor() as cursor:
         cursor.execute(
             """DELETE FROM subsidies_paidmonth pm USING subsidies_paymentrun r
             WHERE r.program_id = %s AND r.period = %s AND pm.program_id = r.program_id AND pm.month = r.period""",
             [nursing.pk, PERIOD],
         )
-    Enrollment.objects.filter(program=nursing, person__township=township).exclude(status="active").update(
-        status="active", status_reason=""
-    )
-    worker = start_worker()
+    Enrollment.objects.filter(program=nursing, person__township__code__startswith=TOWNSHIP_CODE[:6]).exclude(
+        status="active"
+    ).update(status="active", status_reason="")
+    pool = [start_worker(n, chunks=workers) for n in range(workers)]
     try:
         started = time.perf_counter()
         run = payment_run_create(program=nursing, period=PERIOD, acting_user=maker)
@@ -235,15 +247,17 @@ def case_run() -> int:
                 break
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
-        peak = vm_hwm_mb(worker.pid)
+        peak = max(vm_hwm_mb(worker.pid) for worker in pool)
     finally:
-        worker.terminate()
-        worker.wait(10)
+        for worker in pool:
+            worker.terminate()
+            worker.wait(10)
     if job.status != "succeeded":
         raise SystemExit(f"run failed: {job.error}")
     run.refresh_from_db()
     print(
-        f"run: nursing 2026-01 over {run.lines_count + run.stops_count} enrolled: create -> draft {elapsed:.2f} s, "
+        f"run ({workers} worker{'s' if workers > 1 else ''}, {workers} chunk{'s' if workers > 1 else ''}): nursing 2026-01 "
+        f"over {run.lines_count + run.stops_count} enrolled: create -> draft {elapsed:.2f} s, "
         f"worker peak RSS {peak:.0f} MB; lines {run.lines_count} total {run.total}, stops {run.stops_count}, "
         f"recoveries {run.recovery_count} ({run.recovery_total})"
     )
@@ -415,6 +429,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=200_000)
     parser.add_argument("--reset", action="store_true")
     parser.add_argument("--cases", default="run,ours,floor,iex,return")
+    parser.add_argument("--workers", default="1,2", help="worker counts to time the run with (each: as many chunks)")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--run-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -432,7 +447,8 @@ def main() -> None:
     from subsidies.models import PaymentRun, RunStatus
 
     if "run" in cases:
-        run_id = case_run()
+        for workers in [int(n) for n in args.workers.split(",")]:
+            run_id = case_run(workers)
     else:
         run = (
             PaymentRun.objects.filter(program__code="nursing", period=PERIOD)
