@@ -1,11 +1,13 @@
 """`make bench`: every benchmark of the issues, each on a scratch database of the server in DATABASE_URL.
 
-    .venv/bin/python bench/run.py [--only county,roster,payments,comparison,load] [--quick]
+    .venv/bin/python bench/run.py [--only county,roster,payments,million,comparison,load] [--quick]
 
 - county   : seed_demo --persons 200000 once, then bench/dashboard.py (dashboard warm/cold, yearly report) and
              bench/registry.py (search, person page, list query counts) on that county;
 - roster   : bench/roster.py, a 20,000-row persons roster against django-import-export and the calamine+COPY floor;
 - payments : bench/payments.py, a monthly nursing run over 200,000 enrolled persons and its 200,000-line sheet;
+- million  : bench/payments.py --cases run at 1,000,000 enrolled persons (ten townships, a year of approved runs):
+             the monthly run with one worker and with two workers sharing two chunks (--quick: 100,000);
 - comparison: bench/comparison.py, a 20,000-row poverty roll against 200,000 persons, 2,000 findings applied;
 - load     : bench/load.py, gunicorn under wrk (loopback, bounded) at 10, 50 and 100 users on the county above
              (needs `wrk`: apt-get install -y wrk; skipped with a note when it is missing).
@@ -56,7 +58,7 @@ def run(title: str, command: list[str], database_url: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="county,roster,payments,comparison,load")
+    parser.add_argument("--only", default="county,roster,payments,million,comparison,load")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL")
@@ -99,6 +101,12 @@ def main() -> int:
         url = scratch_url(base_url, f"bench_payments_{persons}", fresh=False)
         run("migrate", [PYTHON, "manage.py", "migrate", "-v0"], url)
         run("payments", [PYTHON, "bench/payments.py", "--persons", persons], url)
+
+    if "million" in only:
+        million = "100000" if args.quick else "1000000"
+        url = scratch_url(base_url, f"bench_payments_{million}", fresh=False)
+        run("migrate", [PYTHON, "manage.py", "migrate", "-v0"], url)
+        run("million", [PYTHON, "bench/payments.py", "--persons", million, "--cases", "run", "--workers", "1,2"], url)
 
     if "comparison" in only:
         url = scratch_url(base_url, "bench_comparison", fresh=True)
