@@ -71,8 +71,9 @@ def user_may_edit_person(user, person: Person) -> bool:
 
 # --- Search, lists and the person page -------------------------------------------------------------------------
 
-# Digits, or an ID/certificate number whose 18th character is X.
-_NUMBER = re.compile(r"^(\d+|\d{17}X\d{0,2})$")
+# Digits; a part of an ID number ending in its check character X (the last four a list shows: "021X"); or an
+# ID/certificate number whose 18th character is X.
+_NUMBER = re.compile(r"^(\d+|\d{3,17}X|\d{17}X\d{0,2})$")
 MIN_NUMBER_PREFIX = 4
 
 

@@ -198,6 +198,15 @@ def test_search_by_the_digits_a_list_shows_by_register_and_certificate_number(cw
     assert list(cw_client.get(url, {"q": "123"}).context["page"]) == []  # fewer than four digits: nothing
 
 
+def test_the_last_four_of_an_id_number_ending_in_x_find_the_person(cw_client, person, other_person):
+    """3601**********021X: "021X" (or "021x") is a part of an ID number like any four digits, not a register number."""
+    person.id_number = person.id_number[:17] + "X"
+    person.save(update_fields=["id_number"])
+    url = reverse("cases:person_list")
+    for query in (person.id_number[-4:], person.id_number[-4:].lower(), person.id_number[-8:]):
+        assert list(cw_client.get(url, {"q": query}, follow=True).context["page"]) == [person], query
+
+
 def test_the_village_filter_groups_villages_by_township_and_filters_start_on_all(cw_client, person, other_person):
     body = cw_client.get(reverse("cases:person_list")).content.decode()
     assert f'<optgroup label="{person.township.name}">' in body
