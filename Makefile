@@ -52,8 +52,12 @@ setup: venv assets
 run: setup
 	$(DEVSTACK) run
 
+# Two pytest-xdist processes, each with its own test database, queue, cache prefix and media
+# (fedportal/settings_test.py): much of the suite waits on Chromium, Celery workers and PostgreSQL.
+TEST_PROCESSES ?= 2
+
 test: setup
-	$(DEVSTACK) exec -- $(VPY) -m pytest -q $(TEST_DB) $(PYTEST_ARGS)
+	$(DEVSTACK) exec -- $(VPY) -m pytest -q -n $(TEST_PROCESSES) $(TEST_DB) $(PYTEST_ARGS)
 
 fuzz: setup
 	FEDPORTAL_FUZZ=1 $(DEVSTACK) exec -- $(VPY) -m pytest -q $(TEST_DB) tests/test_fuzz_parameters.py $(PYTEST_ARGS)

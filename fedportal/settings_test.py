@@ -21,14 +21,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-MEDIA_ROOT = DATA_DIR / "test-media"
-BACKUP_DIR = DATA_DIR / "test-backups"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing; never in production
-# Each test session gets its own queue and cache prefix, so a shared Redis never mixes runs.
+# Each test session gets its own queue and cache prefix, so a shared Redis never mixes runs; each pytest-xdist
+# process (`make test` runs two) is a session of its own, with its own test database (pytest-django names it
+# after the process), queue, cache prefix and media. The Celery workers a test starts inherit the environment,
+# so they land on the same names.
 _RUN_ID = os.environ.get("FEDPORTAL_TEST_RUN_ID") or uuid.uuid4().hex[:8]
 os.environ["FEDPORTAL_TEST_RUN_ID"] = _RUN_ID
-CELERY_TASK_DEFAULT_QUEUE = f"fedportal-test-{_RUN_ID}"
-CACHES["default"]["KEY_PREFIX"] = f"fedportal-test-{_RUN_ID}"  # noqa: F405
+_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEST_SESSION = f"{_RUN_ID}-{_PROCESS}"
+CELERY_TASK_DEFAULT_QUEUE = f"fedportal-test-{TEST_SESSION}"
+CACHES["default"]["KEY_PREFIX"] = f"fedportal-test-{TEST_SESSION}"  # noqa: F405
+MEDIA_ROOT = DATA_DIR / f"test-media-{_PROCESS}"
+BACKUP_DIR = DATA_DIR / f"test-backups-{_PROCESS}"
 AXES_ENABLED = True
 # Query-count tests count every query of a page: no cached list counts or replica reads unless a test turns
 # them on (tests/fedportal/test_pagination.py, tests/fedportal/test_dbrouting.py).

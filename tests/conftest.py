@@ -118,7 +118,9 @@ def celery_worker_factory(django_db_setup, django_db_blocker):
             "FEDPORTAL_TEST_RUN_ID": os.environ["FEDPORTAL_TEST_RUN_ID"],
             **(extra_env or {}),
         }
-        log = open(BASE_DIR / ".data" / f"test-worker-{len(workers)}.log", "w")  # noqa: SIM115
+        # A node name of its own: readiness is this worker's answer, never another test process's worker's.
+        node = f"{settings.TEST_SESSION}-{len(workers)}@localhost"
+        log = open(BASE_DIR / ".data" / f"test-worker-{settings.TEST_SESSION}-{len(workers)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -131,6 +133,8 @@ def celery_worker_factory(django_db_setup, django_db_blocker):
                 f"--concurrency={concurrency}",
                 "-Q",
                 settings.CELERY_TASK_DEFAULT_QUEUE,
+                "-n",
+                node,
                 "--without-gossip",
                 "--without-mingle",
                 "-l",
@@ -143,7 +147,7 @@ def celery_worker_factory(django_db_setup, django_db_blocker):
             preexec_fn=_memory_limiter(memory_limit) if memory_limit else None,
         )
         workers.append(process)
-        _wait_until_ready(process)
+        _wait_until_ready(process, node)
         return process
 
     (BASE_DIR / ".data").mkdir(exist_ok=True)
@@ -166,14 +170,14 @@ def _memory_limiter(limit: int):
     return apply
 
 
-def _wait_until_ready(process, timeout: float = 60.0) -> None:
+def _wait_until_ready(process, node: str, timeout: float = 60.0) -> None:
     from fedportal.celery import app
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("the Celery worker exited at start; see .data/test-worker-*.log")
-        replies = app.control.ping(timeout=1.0)
+        replies = app.control.ping(destination=[node], timeout=1.0)
         if replies:
             return
     raise RuntimeError("the Celery worker did not answer within a minute")
