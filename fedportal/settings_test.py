@@ -28,12 +28,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast has
 # so they land on the same names.
 _RUN_ID = os.environ.get("FEDPORTAL_TEST_RUN_ID") or uuid.uuid4().hex[:8]
 os.environ["FEDPORTAL_TEST_RUN_ID"] = _RUN_ID
-_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "main")
-TEST_SESSION = f"{_RUN_ID}-{_PROCESS}"
+TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEST_SESSION = f"{_RUN_ID}-{TEST_PROCESS}"
 CELERY_TASK_DEFAULT_QUEUE = f"fedportal-test-{TEST_SESSION}"
 CACHES["default"]["KEY_PREFIX"] = f"fedportal-test-{TEST_SESSION}"  # noqa: F405
-MEDIA_ROOT = DATA_DIR / f"test-media-{_PROCESS}"
-BACKUP_DIR = DATA_DIR / f"test-backups-{_PROCESS}"
+MEDIA_ROOT = DATA_DIR / f"test-media-{TEST_PROCESS}"
+BACKUP_DIR = DATA_DIR / f"test-backups-{TEST_PROCESS}"
 AXES_ENABLED = True
 # Query-count tests count every query of a page: no cached list counts or replica reads unless a test turns
 # them on (tests/fedportal/test_pagination.py, tests/fedportal/test_dbrouting.py).

@@ -1,7 +1,7 @@
 """Payment sheets of an approved run: the XLSX of CONTRACT.md (streamed) and the per-township PDFs for signatures.
 
-The XLSX is written by openpyxl in write-only mode (lxml installed, so it streams through lxml) from a server-side
-cursor: memory stays flat whatever the number of lines. Text cells that a spreadsheet would read as a formula
+The XLSX is written by the portal's streaming writer (fedportal/core/xlsx_stream.py, about eight times openpyxl's
+write-only speed) from a server-side cursor: memory stays flat whatever the number of lines. Text cells that a spreadsheet would read as a formula
 (=, +, -, @, tab, CR at the start) are prefixed with an apostrophe.
 """
 
@@ -10,15 +10,13 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from cases.models import Township
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.services import sensitive_access_record
 from fedportal.core.clock import local_now
-from fedportal.core.spreadsheets import escape_formula, write_header
+from fedportal.core.spreadsheets import escape_formula, header_width
+from fedportal.core.xlsx_stream import BOLD, MONEY, MONEY_BOLD, StreamingWorkbook, Styled
 from fedportal.jobs.services import JobError, job_attach_file, job_create
 from fedportal.pdf import render_pdf_template
 
@@ -97,8 +95,8 @@ def run_banks(run: PaymentRun) -> list[dict]:
 def write_payment_sheet(run: PaymentRun, target, *, bank: str | None = None, progress=None) -> dict:
     """Write the workbook of CONTRACT.md to `target` (a path or a binary file). Returns {"lines", "total"}.
 
-    The detail rows stream from a server-side cursor; the per-township totals come from one aggregate query, so
-    the loop does no more than openpyxl's own write-only floor plus the formula guard.
+    The detail rows stream from a server-side cursor into a streaming XLSX writer (`fedportal.core.xlsx_stream`);
+    the per-township totals come from one aggregate query. Memory stays flat whatever the number of lines.
     """
     program_name = run.program.name
     period_format = "%Y-%m" if run.program.period_is_month else "%Y"
@@ -107,90 +105,75 @@ def write_payment_sheet(run: PaymentRun, target, *, bank: str | None = None, pro
     if run.program.pays_insurer:
         # Paid to the insurer for the person of the ID number (姓名 is the insurer's).
         notes["current"] = _("代缴")
-    workbook = Workbook(write_only=True)
-    detail = workbook.create_sheet(DETAIL_SHEET)
-    for letter, width in zip("ABCDEFGHIJ", (8, 14, 10, 21, 22, 16, 12, 10, 12, 8), strict=True):
-        detail.column_dimensions[letter].width = width
-    bold = Font(bold=True)
-    write_header(detail, DETAIL_HEADER)
     grand = Decimal("0.00")
     number = 0
-    append = detail.append
-    # One styled cell reused for every row: write-only sheets serialise a row as soon as it is appended, and
-    # creating a styled cell per row costs a third of the export time.
-    cell = WriteOnlyCell(detail)
-    cell.number_format = MONEY_FORMAT
-    for _code, township, name, id_number, card, bank_name, month, amount, kind, sheet_number in run_lines(
-        run, bank=bank
-    ):
-        number += 1
-        if progress is not None and not number % 5000:
-            progress.set(number)
-        cell.value = amount
-        period = periods.get(month)
-        if period is None:
-            period = periods[month] = month.strftime(period_format)
-        append(
-            [
-                sheet_number,
-                escape_formula(township),
-                escape_formula(name),
-                id_number,  # 17 digits and a digit or X: the database's check constraint
-                escape_formula(card),
-                escape_formula(bank_name),
-                program_name,
-                period,
-                cell,
-                notes.get(kind, ""),
-            ]
-        )
-        grand += amount
-    detail.append([_header_cell(detail, _("合计"), bold), "", "", "", "", "", "", "", _money(detail, grand, bold), ""])
+    with StreamingWorkbook(target) as book:
+        detail = book.add_sheet(DETAIL_SHEET, widths=_widths(DETAIL_HEADER, _DETAIL_WIDTHS), freeze_header=True)
+        detail.append([Styled(text, BOLD) for text in DETAIL_HEADER])
+        append = detail.append
+        for _code, township, name, id_number, card, bank_name, month, amount, kind, sheet_number in run_lines(
+            run, bank=bank
+        ):
+            number += 1
+            if progress is not None and not number % 5000:
+                progress.set(number)
+            period = periods.get(month)
+            if period is None:
+                period = periods[month] = month.strftime(period_format)
+            append(
+                [
+                    sheet_number,
+                    escape_formula(township),
+                    escape_formula(name),
+                    id_number,  # 17 digits and a digit or X: the database's check constraint
+                    escape_formula(card),
+                    escape_formula(bank_name),
+                    program_name,
+                    period,
+                    Styled(amount, MONEY),
+                    notes.get(kind, ""),
+                ]
+            )
+            grand += amount
+        detail.append([Styled(_("合计"), BOLD), "", "", "", "", "", "", "", Styled(grand, MONEY_BOLD), ""])
 
-    summary = workbook.create_sheet(SUMMARY_SHEET)
-    summary.column_dimensions["A"].width = 16
-    write_header(summary, SUMMARY_HEADER)
-    all_persons, all_current, all_backpay = 0, Decimal("0.00"), Decimal("0.00")
-    for township, persons, lines, current, backpay in township_totals(run, bank=bank):
-        all_persons += persons
-        all_current += current
-        all_backpay += backpay
+        summary = book.add_sheet(SUMMARY_SHEET, widths=_widths(SUMMARY_HEADER, (16,)), freeze_header=True)
+        summary.append([Styled(text, BOLD) for text in SUMMARY_HEADER])
+        all_persons, all_current, all_backpay = 0, Decimal("0.00"), Decimal("0.00")
+        for township, persons, lines, current, backpay in township_totals(run, bank=bank):
+            all_persons += persons
+            all_current += current
+            all_backpay += backpay
+            summary.append(
+                [
+                    escape_formula(township),
+                    persons,
+                    lines,
+                    Styled(current, MONEY),
+                    Styled(backpay, MONEY),
+                    Styled(current + backpay, MONEY),
+                ]
+            )
         summary.append(
             [
-                escape_formula(township),
-                persons,
-                lines,
-                _money(summary, current),
-                _money(summary, backpay),
-                _money(summary, current + backpay),
+                Styled(_("合计"), BOLD),
+                all_persons,
+                number,
+                Styled(all_current, MONEY_BOLD),
+                Styled(all_backpay, MONEY_BOLD),
+                Styled(grand, MONEY_BOLD),
             ]
         )
-    summary.append(
-        [
-            _header_cell(summary, _("合计"), bold),
-            all_persons,
-            number,
-            _money(summary, all_current, bold),
-            _money(summary, all_backpay, bold),
-            _money(summary, grand, bold),
-        ]
-    )
-    workbook.save(target)
     return {"lines": number, "total": grand}
 
 
-def _header_cell(sheet, text, font):
-    cell = WriteOnlyCell(sheet, value=str(text))
-    cell.font = font
-    return cell
+_DETAIL_WIDTHS = (8, 14, 10, 21, 22, 16, 12, 10, 12, 8)
 
 
-def _money(sheet, amount, font=None):
-    cell = WriteOnlyCell(sheet, value=amount)
-    cell.number_format = MONEY_FORMAT
-    if font:
-        cell.font = font
-    return cell
+def _widths(headers, given) -> list[float]:
+    """Each column as wide as given, and at least as wide as its header."""
+    given = list(given) + [0] * (len(headers) - len(given))
+    return [max(width, header_width(text)) for width, text in zip(given, headers, strict=True)]
 
 
 def township_sheets(run: PaymentRun, *, township_id: int | None = None) -> list[dict]:

@@ -26,6 +26,11 @@ from .rules import eligibility_codes, enrolled_eligibility_codes, reason_labels
 from .services.runs import previous_approved_run
 
 
+def run_status_now(run) -> str:
+    """The run's status as committed now (a page built over a few queries may hold an older one)."""
+    return PaymentRun.objects.filter(pk=run.pk).values_list("status", flat=True).get()
+
+
 def program_list():
     return Program.objects.filter(is_active=True)
 

@@ -100,6 +100,10 @@ def payment_run_detail(request, run_id: int):
             }
         )
     approval_job = approval_job_latest(run) if run.status == RunStatus.DRAFT else None
+    if approval_job is not None and approval_job.is_finished and selectors.run_status_now(run) != RunStatus.DRAFT:
+        # Approved between reading the run and reading its job: a finished job shows no progress to poll, so this
+        # page would stay a draft's; the page of the approved run instead.
+        return redirect(request.get_full_path())
     approving = approval_job is not None and not approval_job.is_finished
     context["approval_job"] = approval_job
     approvable = (

@@ -120,7 +120,7 @@ def celery_worker_factory(django_db_setup, django_db_blocker):
         }
         # A node name of its own: readiness is this worker's answer, never another test process's worker's.
         node = f"{settings.TEST_SESSION}-{len(workers)}@localhost"
-        log = open(BASE_DIR / ".data" / f"test-worker-{settings.TEST_SESSION}-{len(workers)}.log", "w")  # noqa: SIM115
+        log = open(BASE_DIR / ".data" / f"test-worker-{settings.TEST_PROCESS}-{len(workers)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
             [
                 sys.executable,
