@@ -216,6 +216,9 @@ SESSION_REFRESH_SECONDS = 60
 SESSION_ENGINE = "fedportal.accounts.session_store"
 # Seconds a list page's total count is reused (fedportal/core/pagination.py); 0 counts on every request.
 LIST_COUNT_CACHE_SECONDS = env.int("LIST_COUNT_CACHE_SECONDS", default=60)
+# A payment run's review figures (section counts, township summary, bank results) per scope and filter: they change
+# only when the run is computed again, approved or a bank return is recorded, each of which is part of the key.
+RUN_REVIEW_CACHE_SECONDS = env.int("RUN_REVIEW_CACHE_SECONDS", default=600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

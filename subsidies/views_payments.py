@@ -77,10 +77,13 @@ def payment_run_detail(request, run_id: int):
         rows = selectors_payments.run_section(request.user, run, section, township_id=township_id, q=q)
         if not filters.is_valid():
             rows = rows.none()  # a township outside the user's scope (or none such) shows nothing, never everything
-        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        counts = selectors_payments.run_section_counts(request.user, run, township_id=township_id, q=q)
+        paginator = Paginator(rows, 50)
+        if filters.is_valid():
+            paginator.count = counts[section]  # counted (and kept) with the other sections: not counted twice
+        page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        counts = selectors_payments.run_section_counts(request.user, run, township_id=township_id, q=q)
         labels = _section_labels()
         context.update(
             {

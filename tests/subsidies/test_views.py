@@ -158,3 +158,28 @@ def test_a_person_is_chosen_with_the_picker_within_the_users_scope(
         {"person": stranger.pk, "program": programs["living"].pk, "applied_on": "2026-01-15"},
     )
     assert response.status_code == 404 and Application.objects.count() == 1
+
+
+def test_the_review_figures_are_kept_until_the_run_changes(
+    client, programs, make_holder, enroll, compute, finance, other_township
+):
+    """The section counts are kept per run state and filter (RUN_REVIEW_CACHE_SECONDS): the same draft shows the
+    same figures without counting again; computing it again, or another filter, gives fresh ones."""
+    first = make_holder(grade=1)
+    enroll(first, "nursing", start=date(2025, 12, 1))
+    run = compute("nursing", date(2026, 1, 1))
+    client.force_login(finance)
+    url = reverse("subsidies:payment_run_detail", args=[run.pk])
+
+    def counts(**params):
+        return {key: count for key, _label, count in client.get(url, params).context["tabs"]}
+
+    before = counts()["lines"]
+    assert before == run.lines.count() > 0
+    second = make_holder(grade=2)
+    enroll(second, "nursing", start=date(2025, 12, 1))
+    assert counts()["lines"] == before  # the draft as computed: its lines have not changed
+    compute("nursing", date(2026, 1, 1))  # computed again: a new state, new figures
+    assert counts()["lines"] == run.lines.count() > before
+    assert counts(section="new")["new"] == 2
+    assert counts(township=other_township.pk)["lines"] == 0  # another filter, its own figures
