@@ -7,7 +7,9 @@ qualifies when it has no reason; its `tier` selects the amount in ProgramRate.
 
 Adding a program (e.g. the fuel subsidy): write a `Rule` subclass here, decorate it with `@register`, and add a
 Program row with its ProgramRate rows for every tier (a data migration or the admin). Nothing else changes: runs,
-applications, sheets and the dynamic-management page pick it up through `rule_for(code)`.
+applications, sheets and the gap judge (subsidies/eligibility.py: the dynamic-management page and the dashboards'
+应享未享 / 应退未退) pick it up through `rule_for(code)`. A rule that accepts persons without a certificate of their own
+says whom it may accept in `candidate_condition`.
 """
 
 from dataclasses import dataclass

@@ -11,7 +11,7 @@ from dashboards.statistics import enrollment_gaps
 from fedportal.accounts.models import Role
 from subsidies.eligibility import program_gap_counts, program_gap_persons
 from subsidies.models import Enrollment, EnrollmentStatus, Program
-from subsidies.rules import rule_for
+from subsidies.rules import Rule, registered_codes, rule_for
 from subsidies.selectors import dynamic_management
 from subsidies.services import application_decide, application_submit, application_township_check
 from tests.factories import HouseholdFactory
@@ -180,3 +180,11 @@ def test_the_page_lists_at_most_the_limit_in_township_and_name_order(world, prog
     # A liaison gets their own township whatever is asked.
     liaison = dynamic_management(user=users[Role.LIAISON], program=programs["nursing"], on=ON)
     assert {r["person"].township_id for r in liaison["not_qualifying"]} == {township.pk}
+
+
+def test_a_rule_that_needs_no_card_of_ones_own_says_whom_it_may_accept():
+    """The default candidates hold a valid card; a rule accepting others must widen them, or the judge misses them."""
+    for code in registered_codes():
+        rule = rule_for(code)
+        if not rule.requires_own_certificate:
+            assert type(rule).candidate_condition is not Rule.candidate_condition, code
