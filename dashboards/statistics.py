@@ -11,7 +11,6 @@ import logging
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
 from django.db.models import CharField, Count, Q, Sum, Value
 from django.db.models.functions import Cast, Concat, TruncMonth
 
@@ -21,8 +20,9 @@ from community.selectors import community_figures_for
 from fedportal.core.cache import cache_get_many, cache_set_many
 from rehab.models import ServiceType, SurveyRecord, SurveyRound
 from rehab.selectors import rehab_indicators, rehab_indicators_total, survey_progress
+from subsidies.eligibility import program_gap_counts
 from subsidies.models import Budget, LineKind, PaymentLine, PaymentRun, Program, RunStatus
-from subsidies.rules import judged_sql, registered_codes, rule_for
+from subsidies.rules import registered_codes
 
 logger = logging.getLogger(__name__)
 
@@ -341,56 +341,21 @@ def budget_execution(*, years: list[int], township_id: int | None = None) -> dic
 
 
 def enrollment_gaps(*, on: date, township_id: int | None = None) -> dict:
-    """应享未享 / 应退未退 for the programs people are enrolled in (monthly, not automatic).
+    """应享未享 / 应退未退 for the programs people are enrolled in (monthly, not automatic), per township.
 
-    qualifying_not_enrolled: persons with a certificate valid on `on`, alive, 户籍 in the county, without an active
-    enrollment, whom the program's rule accepts on `on`; enrolled_not_qualifying: active enrollments the rule refuses.
-    Judged set-wise in SQL by subsidies.rules (the same rule the payment runs use), grouped by township; the same
-    definition as subsidies.selectors.dynamic_management, which lists the persons (up to a limit) for one user.
+    missing: persons not enrolled whom the program's rule accepts on `on`; excess: active enrollments the rule
+    refuses (on the day the payment run judges them). Counted by the one gap judge, subsidies.eligibility, which the
+    dynamic-management page (subsidies.selectors.dynamic_management) asks too for the persons behind the figures.
     """
     codes = set(registered_codes())
     result = []
-    scope_sql = "" if township_id is None else " AND p.township_id = %(township_id)s"
     for program in _programs():
         if program.code not in codes or not program.is_monthly or program.automatic:
             continue
-        rule = rule_for(program.code)
-        candidates = f"""
-            SELECT p.id AS person_id, %(on)s::date AS month, %(on)s::date AS day, false AS enrolled
-            FROM cases_person p
-            WHERE p.death_date IS NULL AND p.moved_out_date IS NULL{scope_sql}
-              AND EXISTS (SELECT 1 FROM certificates_certificate c WHERE c.person_id = p.id
-                          AND c.issue_date <= %(on)s AND c.expiry_date >= %(on)s
-                          AND (c.ended_on IS NULL OR c.ended_on > %(on)s))
-              AND NOT EXISTS (SELECT 1 FROM subsidies_enrollment e WHERE e.person_id = p.id
-                              AND e.program_id = %(program_id)s AND e.status = 'active')
-            UNION ALL
-            SELECT e.person_id, %(on)s::date, %(on)s::date, true
-            FROM subsidies_enrollment e JOIN cases_person p ON p.id = e.person_id
-            WHERE e.program_id = %(program_id)s AND e.status = 'active'{scope_sql}"""
-        sql = (
-            "WITH "
-            + judged_sql(rule, candidates)
-            + """
-            SELECT township_id,
-                   count(*) FILTER (WHERE NOT enrolled AND cardinality(reasons) = 0),
-                   count(*) FILTER (WHERE enrolled AND cardinality(reasons) > 0),
-                   count(*) FILTER (WHERE enrolled)
-            FROM judged GROUP BY township_id"""
-        )
-        params = {"on": on, "program_id": program.pk, "township_id": township_id}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            counts = {row[0]: row[1:] for row in cursor.fetchall()}
+        counts = program_gap_counts(program, on=on, township_id=township_id)
+        empty = {"missing": 0, "excess": 0, "enrolled": 0}
         rows = [
-            {
-                "township_id": t["id"],
-                "name": t["name"],
-                "missing": counts.get(t["id"], (0, 0, 0))[0],
-                "excess": counts.get(t["id"], (0, 0, 0))[1],
-                "enrolled": counts.get(t["id"], (0, 0, 0))[2],
-            }
-            for t in townships(township_id)
+            {"township_id": t["id"], "name": t["name"], **counts.get(t["id"], empty)} for t in townships(township_id)
         ]
         result.append(
             {

@@ -7,7 +7,9 @@ qualifies when it has no reason; its `tier` selects the amount in ProgramRate.
 
 Adding a program (e.g. the fuel subsidy): write a `Rule` subclass here, decorate it with `@register`, and add a
 Program row with its ProgramRate rows for every tier (a data migration or the admin). Nothing else changes: runs,
-applications, sheets and the dynamic-management page pick it up through `rule_for(code)`.
+applications, sheets and the gap judge (subsidies/eligibility.py: the dynamic-management page and the dashboards'
+应享未享 / 应退未退) pick it up through `rule_for(code)`. A rule that accepts persons without a certificate of their own
+says whom it may accept in `candidate_condition`.
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,9 @@ from datetime import date
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
+
+from cases.models import EducationStage
+from certificates.models import Certificate
 
 # Reason codes (stored on stops and recoveries) and their Chinese labels.
 REASONS = {
@@ -65,6 +70,20 @@ PARENT_RELATIONS = (
 )
 
 
+# The stages of a student the education grant is for (a preschool child has its own grant).
+STUDENT_STAGES = (
+    EducationStage.COMPULSORY,
+    EducationStage.HIGH_SCHOOL,
+    EducationStage.VOCATIONAL,
+    EducationStage.COLLEGE,
+)
+
+
+def sql_list(values) -> str:
+    """An SQL list of the model enum values `values` ("('a', 'b')"); the values are code constants, never input."""
+    return "(" + ", ".join(f"'{value.value}'" for value in values) + ")"
+
+
 def reason_labels(codes) -> list[str]:
     if isinstance(codes, str):
         codes = [c for c in codes.split(",") if c]
@@ -99,6 +118,13 @@ class Rule:
     def fact_columns(self) -> list[str]:
         """Extra `expression AS name` columns computed in the facts CTE."""
         return []
+
+    def candidate_condition(self) -> str:
+        """SQL over a person (cases_person alias `p`) and the day `%(on)s`: whom the rule may accept there, the
+        persons not enrolled that the gap judge (subsidies/eligibility.py) asks the rule about. It must hold for
+        everyone the rule accepts; by default a certificate valid on the day, which the rule requires."""
+        valid = _VALID_ON_DAY.format(c="c", d="%(on)s")
+        return f"EXISTS (SELECT 1 FROM {Certificate._meta.db_table} c WHERE c.person_id = p.id AND {valid})"
 
     def reasons(self) -> list[str]:
         """SQL expressions yielding a reason code or NULL."""
@@ -213,6 +239,10 @@ class EducationGrant(Rule):
     }
     requires_own_certificate = False
 
+    def candidate_condition(self):
+        # A student qualifies through a parent's certificate too: every student is a candidate.
+        return f"p.education_stage IN {sql_list(STUDENT_STAGES)}"
+
     def fact_columns(self):
         valid = _VALID_ON_DAY.format(c="mc", d="pr.day")
         parent_of = " OR ".join(
@@ -227,7 +257,7 @@ class EducationGrant(Rule):
 
     def reasons(self):
         return [
-            "CASE WHEN f.education_stage NOT IN ('compulsory', 'high_school', 'vocational', 'college') THEN 'not_student' END",
+            f"CASE WHEN f.education_stage NOT IN {sql_list(STUDENT_STAGES)} THEN 'not_student' END",
             "CASE WHEN NOT f.cert_valid AND NOT (f.education_stage = 'college' AND f.parent_valid)"
             " THEN f.cert_problem END",
             "CASE WHEN f.education_stage = 'college' AND NOT f.cert_valid AND NOT f.parent_valid"
@@ -373,30 +403,6 @@ def eligibility_codes(program_code: str, person_ids: list[int], on: date) -> dic
         )
         + "\nSELECT person_id, reasons, tier FROM judged"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
-        return {person_id: (list(codes), tier) for person_id, codes, tier in cursor.fetchall()}
-
-
-def enrolled_eligibility_codes(program_code: str, person_ids: list[int], on: date) -> dict[int, tuple[list[str], str]]:
-    """Like eligibility_codes for enrolled persons, judged as the payment run judges them: in the first month of an
-    enrollment that came from an application, on the application date when that is later than `on`
-    (自递交申请当月计发), so that a person the month's run pays is never listed as no longer qualifying."""
-    from .models import Program
-
-    if not person_ids:
-        return {}
-    rule = rule_for(program_code)
-    program_id = Program.objects.values_list("pk", flat=True).get(code=program_code)
-    pairs = """
-    SELECT p.person_id, %(on)s::date AS month,
-           CASE WHEN a.applied_on > %(on)s AND e.start_month = date_trunc('month', %(on)s::date)::date
-                     AND date_trunc('month', a.applied_on) = date_trunc('month', %(on)s::date)
-                THEN a.applied_on ELSE %(on)s::date END AS day
-    FROM (SELECT DISTINCT unnest(%(person_ids)s::bigint[]) AS person_id) p
-    LEFT JOIN subsidies_enrollment e ON e.person_id = p.person_id AND e.program_id = %(program_id)s
-    LEFT JOIN subsidies_application a ON a.id = e.application_id"""
-    sql = "WITH " + judged_sql(rule, pairs) + "\nSELECT person_id, reasons, tier FROM judged"
     with connection.cursor() as cursor:
         cursor.execute(sql, {"program_id": program_id, "person_ids": list(person_ids), "on": on})
         return {person_id: (list(codes), tier) for person_id, codes, tier in cursor.fetchall()}

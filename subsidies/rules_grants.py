@@ -8,6 +8,9 @@ second payment even if a run were to try.
 
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import EducationStage
+from certificates.models import Assessment
+
 from .rules import _VALID_ON_DAY, EXTREME, PARENT_RELATIONS, REASONS, Parameter, Rule, register
 
 REASONS.update(
@@ -78,6 +81,13 @@ class AssessmentSubsidy(OnceRule):
     requires_own_certificate = False
     tiers = {"default": _("每次评定")}
 
+    def candidate_condition(self):
+        # No certificate needed: whoever was assessed is a candidate.
+        return (
+            f"EXISTS (SELECT 1 FROM {Assessment._meta.db_table} a WHERE a.person_id = p.id"
+            " AND a.assessed_on <= %(on)s AND a.rejected_on IS NULL)"
+        )
+
     def fact_columns(self):
         return [
             "EXISTS (SELECT 1 FROM certificates_assessment a WHERE a.person_id = pr.person_id"
@@ -121,6 +131,10 @@ class CollegeFreshmanGrant(OnceRule):
     code = "freshman"
     requires_own_certificate = False
     tiers = {"college_self": _("残疾人大学新生"), "college_parent": _("残疾人家庭子女大学新生")}
+
+    def candidate_condition(self):
+        # A student qualifies through a parent's certificate too: every college student is a candidate.
+        return f"p.education_stage = '{EducationStage.COLLEGE.value}'"
 
     def fact_columns(self):
         valid = _VALID_ON_DAY.format(c="mc", d="pr.day")

@@ -7,14 +7,13 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from cases.selectors import person_list_for_user
-from certificates.models import Certificate
 from fedportal.accounts.permissions import Perm, has_perm, scope_q, township_scope
 
+from .eligibility import EXCESS, MISSING, program_gap_persons
 from .models import (
     Application,
     Budget,
     Enrollment,
-    EnrollmentStatus,
     LineKind,
     PaymentLine,
     PaymentRun,
@@ -22,7 +21,7 @@ from .models import (
     Program,
     RunStatus,
 )
-from .rules import eligibility_codes, enrolled_eligibility_codes, reason_labels
+from .rules import reason_labels
 from .services.runs import previous_approved_run
 
 
@@ -208,7 +207,7 @@ def _changed_amounts(run, previous, limit) -> dict:
     return {"changed": rows, "changed_count": count}
 
 
-DYNAMIC_MISSING, DYNAMIC_EXCESS = "missing", "excess"
+DYNAMIC_MISSING, DYNAMIC_EXCESS = MISSING, EXCESS
 
 
 def dynamic_management(
@@ -217,20 +216,17 @@ def dynamic_management(
     """People who qualify but are not enrolled ("missing", 应享未享), and enrolled people who no longer qualify
     ("excess", 应退未退), with reasons. `view` picks one half (empty: both); `township_id` narrows a county-wide
     user to one township, while a township user always gets their own, whatever is asked.
-    Set-wise eligibility queries over the user's scope."""
+    Counted and listed by the gap judge (subsidies.eligibility), as the dashboard's figures are."""
     scope = township_scope(user)
     if scope is not None:
         township_id = scope
-    scoped = person_list_for_user(user)
-    if township_id is not None:
-        scoped = scoped.filter(township_id=township_id)
-    persons = scoped.filter(death_date__isnull=True, moved_out_date__isnull=True)
-    # Enrolled people who died or moved out are the first to stop (应退尽退): they stay in the "excess" half.
-    enrolled_ids = list(
-        Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE, person__in=scoped).values_list(
-            "person_id", flat=True
-        )
-    )
+    persons = person_list_for_user(user)
+    township_ids = None if township_id is None else [township_id]
+    if not has_perm(user, Perm.PERSON_VIEW):
+        township_ids = []  # person_list_for_user gives such a user nobody
+    gaps = program_gap_persons(program, on=on, township_ids=township_ids, view=view, limit=limit)
+    shown = [row["person_id"] for row in gaps["missing_persons"] + gaps["excess_persons"]]
+    names = persons.filter(pk__in=shown).select_related("township", "village").in_bulk()
     result = {
         "program": program,
         "on": on,
@@ -240,44 +236,18 @@ def dynamic_management(
         "show_excess": view != DYNAMIC_MISSING,
     }
     if result["show_excess"]:
-        result.update(_no_longer_qualifying(program, enrolled_ids, scoped, on, limit))
-    if not result["show_missing"]:
-        return result
-    if program.automatic:
-        result["automatic"] = True
-        result["qualifying_count"] = 0
-        result["qualifying"] = []
-        return result
-    # Candidates: certificate valid on the day (education also counts children of holders), not actively enrolled.
-    holders = Certificate.objects.filter(issue_date__lte=on, expiry_date__gte=on).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=on)
-    )
-    candidates = persons.exclude(pk__in=enrolled_ids)  # the living only: a dead person qualifies for nothing
-    if program.code == "education":
-        candidates = candidates.exclude(education_stage__in=["none", "preschool"])
-    else:
-        candidates = candidates.filter(pk__in=holders.values("person_id"))
-    candidate_ids = list(candidates.values_list("pk", flat=True))
-    judged = eligibility_codes(program.code, candidate_ids, on)
-    qualifying = [pid for pid, (codes, _tier) in judged.items() if not codes]
-    result["qualifying_count"] = len(qualifying)
-    shown = qualifying[:limit]
-    names = persons.filter(pk__in=shown).select_related("township", "village").in_bulk()
-    tiers = {pid: judged[pid][1] for pid in shown}
-    result["qualifying"] = [{"person": names[pid], "tier": tiers[pid]} for pid in shown if pid in names]
+        result["not_qualifying_count"] = gaps["excess"]
+        result["not_qualifying"] = [
+            {"person": names[row["person_id"]], "reasons": "、".join(reason_labels(row["reasons"]))}
+            for row in gaps["excess_persons"]
+            if row["person_id"] in names
+        ]
+    if result["show_missing"]:
+        result["automatic"] = program.automatic
+        result["qualifying_count"] = gaps["missing"]
+        result["qualifying"] = [
+            {"person": names[row["person_id"]], "tier": row["tier"]}
+            for row in gaps["missing_persons"]
+            if row["person_id"] in names
+        ]
     return result
-
-
-def _no_longer_qualifying(program: Program, enrolled_ids: list[int], persons, on: date, limit: int) -> dict:
-    judged = enrolled_eligibility_codes(program.code, enrolled_ids, on)
-    not_qualifying = {pid: codes for pid, (codes, _tier) in judged.items() if codes}
-    shown = list(not_qualifying)[:limit]
-    names = persons.filter(pk__in=shown).select_related("township", "village").in_bulk()
-    return {
-        "not_qualifying_count": len(not_qualifying),
-        "not_qualifying": [
-            {"person": names[pid], "reasons": "、".join(reason_labels(not_qualifying[pid]))}
-            for pid in shown
-            if pid in names
-        ],
-    }

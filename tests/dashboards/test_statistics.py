@@ -135,6 +135,7 @@ def test_the_dashboard_counts_equal_the_dynamic_management_lists_per_program_and
     from fedportal.accounts.models import Role
     from subsidies.models import Program
     from subsidies.selectors import dynamic_management
+    from tests.subsidies.conftest import gaps_person_by_person
 
     w = dash_world
     compared = 0
@@ -148,6 +149,13 @@ def test_the_dashboard_counts_equal_the_dynamic_management_lists_per_program_and
                 program.code,
                 row["name"],
             )
+            # And both are what the rule says of each person (tests/subsidies/conftest.py).
+            by_person = gaps_person_by_person(program, row["township_id"], w.today)
+            assert (row["missing"], row["excess"], row["enrolled"]) == (
+                len(by_person["missing"]),
+                len(by_person["excess"]),
+                by_person["enrolled"],
+            ), (program.code, row["name"])
             compared += 1
     assert compared >= 4
 

@@ -5,9 +5,12 @@ from datetime import date
 
 import pytest
 
+from cases.models import Person
 from fedportal.accounts.models import Role
 from fedportal.jobs.services import job_execute
-from subsidies.models import Enrollment, PaymentRun
+from subsidies.eligibility import enrolled_eligibility_codes
+from subsidies.models import Enrollment, EnrollmentStatus, PaymentRun
+from subsidies.rules import eligibility_codes
 from subsidies.services import payment_run_approve, payment_run_create
 from tests.factories import HolderFactory
 
@@ -94,3 +97,22 @@ def lines_of(run, kind=None):
 
 def stops_of(run):
     return {stop.person_id: stop.reasons.split(",") for stop in run.stops.all()}
+
+
+def gaps_person_by_person(program, township_id: int, on: date) -> dict:
+    """应享未享 / 应退未退 of one program in one township on `on`, counted with the rule's per-person verdicts: every
+    living person who is not moved out and not actively enrolled is judged (no candidate condition at all), the
+    enrolled as the payment run judges them. The check the gap judge (subsidies/eligibility.py) must pass."""
+    in_township = Person.objects.filter(township_id=township_id)
+    active = Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE, person__in=in_township)
+    enrolled_ids = list(active.values_list("person_id", flat=True))
+    others = list(
+        in_township.filter(death_date__isnull=True, moved_out_date__isnull=True)
+        .exclude(pk__in=enrolled_ids)
+        .values_list("pk", flat=True)
+    )
+    missing = set()
+    if not program.automatic:
+        missing = {pk for pk, (codes, _tier) in eligibility_codes(program.code, others, on).items() if not codes}
+    excess = {pk for pk, (codes, _tier) in enrolled_eligibility_codes(program.code, enrolled_ids, on).items() if codes}
+    return {"missing": missing, "excess": excess, "enrolled": len(enrolled_ids)}
