@@ -53,8 +53,8 @@ def build(persons: int) -> dict:
 
     from cases.models import Township, Village
     from fedportal.accounts.models import Role, User
+    from fedportal.core.dates import add_months
     from subsidies.models import Program
-    from subsidies.services.runs import add_months
 
     uploader, _ = User.objects.get_or_create(username="bench_caseworker", defaults={"role": Role.CASEWORKER})
     applier, _ = User.objects.get_or_create(username="bench_reviewer", defaults={"role": Role.REVIEWER})

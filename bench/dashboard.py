@@ -63,8 +63,8 @@ def ensure_runs(months: int = 12) -> None:
     from django.db.models import Sum
     from django.utils import timezone
 
-    from dashboards.statistics import last_months
     from fedportal.accounts.models import Role
+    from fedportal.core.dates import last_months
     from subsidies.models import Budget, Enrollment, PaymentLine, PaymentRun, Program, RunStatus
 
     today = local_today()
@@ -184,9 +184,10 @@ def measure(warm_runs: int, cold_runs: int) -> dict:
 def figure_breakdown() -> dict:
 
     from dashboards import statistics as stats
+    from fedportal.core.dates import last_months
 
     today = local_today()
-    months = stats.last_months(today, 12)
+    months = last_months(today, 12)
     parts = {
         "certified": lambda: stats.certified_persons(on=today),
         "events": lambda: stats.certificate_events(months=months),

@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from cases.models import Township
+from fedportal.core.dates import last_months
 from fedportal.pdf import render_pdf_template
 
 from . import statistics as stats
@@ -65,7 +66,7 @@ def build_work_report(
     """半年/年度工作报告: the dashboard's figures for January-June or January-December of `year`."""
     end = date(year, 6, 30) if half else date(year, 12, 31)
     as_of = min(end, today)
-    months = [m for m in stats.last_months(end, 6 if half else 12) if m <= today]
+    months = [m for m in last_months(end, 6 if half else 12) if m <= today]
     period = _("%(year)s年1月至%(month)s月") % {"year": year, "month": months[-1].month} if months else str(year)
     steps = [
         ("certified", lambda: stats.certified_persons(on=as_of, township_id=township_id)),

@@ -18,6 +18,7 @@ from certificates.models import CertificateLifecycleEvent
 from fedportal.accounts.permissions import Perm, has_perm, township_scope
 from fedportal.core.cache import cache_delete_many, cache_get, cache_set
 from fedportal.core.clock import local_today
+from fedportal.core.dates import last_months
 from fedportal.dbrouting import replica_reads
 
 from . import statistics as stats
@@ -56,7 +57,7 @@ def dashboard_figures_compute(*, township_id: int | None, today: date) -> dict:
 
 
 def _figures(*, township_id: int | None, today: date) -> dict:
-    months = stats.last_months(today, 12)
+    months = last_months(today, 12)
     return {
         "computed_at": timezone.now(),
         "today": today,

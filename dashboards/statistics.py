@@ -18,6 +18,7 @@ from cases.models import Township
 from certificates.models import Category, Certificate, CertificateLifecycleEvent, CertificateStatus, EventKind, Grade
 from community.selectors import community_figures_for
 from fedportal.core.cache import cache_get_many, cache_set_many
+from fedportal.core.dates import add_months
 from rehab.models import ServiceType, SurveyRecord, SurveyRound
 from rehab.selectors import rehab_indicators, rehab_indicators_total, survey_progress
 from subsidies.eligibility import program_gap_counts
@@ -32,21 +33,6 @@ EXPIRY_WINDOW_DAYS = 90
 
 
 # ---------------------------------------------------------------- dates
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def last_months(end_month: date, count: int = 12) -> list[date]:
-    """`count` month starts ending with the month of `end_month`, oldest first."""
-    end = month_start(end_month)
-    return [add_months(end, -i) for i in range(count - 1, -1, -1)]
 
 
 def month_end(month: date) -> date:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from cases.selectors import township_list_for_user
 from certificates.models import EventKind
 from fedportal.accounts.permissions import Perm, require_perm, township_scope
+from fedportal.core.dates import add_months
 from fedportal.core.forms import apply_errors
 from fedportal.core.sensitive import CERTIFICATE, mask_for
 from fedportal.dbrouting import replica_reads
@@ -33,7 +34,6 @@ from .selectors import (
     report_list_for_user,
 )
 from .services import report_request
-from .statistics import add_months
 
 
 def _dashboard_url(township_id) -> str:

@@ -22,6 +22,7 @@ from cases.selectors import person_list_for_user
 from certificates.models import Certificate
 from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.core.clock import local_today
+from fedportal.core.dates import add_months
 
 from .models import (
     Application,
@@ -35,7 +36,7 @@ from .models import (
     RunStatus,
 )
 from .rules import judged_sql, rule_for
-from .services.runs import add_months, program_parameter
+from .services.runs import program_parameter
 
 LIVING = "living"
 

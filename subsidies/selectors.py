@@ -21,7 +21,7 @@ from .models import (
     Program,
     RunStatus,
 )
-from .rules import reason_labels
+from .rules import reason_labels, rule_for
 from .services.runs import previous_approved_run
 
 
@@ -245,8 +245,9 @@ def dynamic_management(
     if result["show_missing"]:
         result["automatic"] = program.automatic
         result["qualifying_count"] = gaps["missing"]
+        tiers = rule_for(program.code).tiers
         result["qualifying"] = [
-            {"person": names[row["person_id"]], "tier": row["tier"]}
+            {"person": names[row["person_id"]], "tier": tiers.get(row["tier"], row["tier"])}
             for row in gaps["missing_persons"]
             if row["person_id"] in names
         ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fedportal.accounts.permissions import COUNTY_WIDE, Perm, authorize
+from fedportal.core.dates import add_months
 from fedportal.jobs.models import Job, JobStatus
 from fedportal.jobs.services import JobError, job_create
 
@@ -38,11 +39,6 @@ from ..rules import judged_sql, reason_labels, rule_for
 from .frozen import freeze_run_lines, insert_resend_lines, resends_claim
 
 JOB_KIND = "subsidies.payment_run"
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def parse_period(program: Program, text: str) -> date:

@@ -22,9 +22,9 @@ import pytest
 
 from cases.models import PovertyStatus
 from certificates.models import CertificateLifecycleEvent, CertificateStatus, EndReason, EventKind
-from dashboards.statistics import add_months
 from fedportal.accounts.models import Role
 from fedportal.core.clock import local_today
+from fedportal.core.dates import add_months
 from tests.factories import CertificateFactory, PersonFactory, PovertyRecordFactory
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from dashboards import statistics as stats
+from fedportal.core.dates import last_months
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_certified_persons_as_of_an_earlier_day_counts_the_cancelled_card(dash_w
 
 def test_certificate_events_per_month(dash_world):
     w = dash_world
-    months = stats.last_months(w.today, 12)
+    months = last_months(w.today, 12)
     data = stats.certificate_events(months=months)
     series = {k["kind"]: dict(zip(months, k["counts"], strict=True)) for k in data["kinds"]}
     assert series["issue"][w.month] == 2 and series["issue"][w.prev] == 1
@@ -50,7 +51,7 @@ def test_certificate_events_per_month(dash_world):
 
 def test_subsidy_recipients_and_amounts_per_program_and_month(dash_world):
     w = dash_world
-    months = stats.last_months(w.today, 12)
+    months = last_months(w.today, 12)
     data = stats.subsidy_payments(months=months)
     programs = {p["code"]: p for p in data["programs"]}
     nursing = dict(

@@ -172,7 +172,7 @@ def test_each_role_gets_the_dashboard_pages_its_capabilities_allow(client, dash_
 
 
 def test_event_totals_link_to_the_months_behind_them(client, dash_world):
-    from dashboards.statistics import last_months
+    from fedportal.core.dates import last_months
 
     w = dash_world
     client.force_login(w.users[Role.LEADER])

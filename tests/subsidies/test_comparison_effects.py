@@ -12,9 +12,9 @@ from cases.comparison import describe
 from cases.models import ComparisonOrigin, PovertyStatus
 from fedportal.accounts.models import Role
 from fedportal.core.clock import local_today
+from fedportal.core.dates import add_months
 from subsidies.models import Application, LineKind
 from subsidies.selectors import dynamic_management
-from subsidies.services.runs import add_months
 from tests.cases.comparison_fixtures import apply, compare, list_file
 
 from .conftest import lines_of, stops_of

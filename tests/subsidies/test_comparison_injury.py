@@ -10,7 +10,7 @@ import pytest
 from cases.comparison.schema import injury_supported
 from fedportal.accounts.models import Role
 from fedportal.core.clock import local_today
-from subsidies.services.runs import add_months
+from fedportal.core.dates import add_months
 from tests.cases.comparison_fixtures import apply, compare, list_file
 
 pytestmark = [

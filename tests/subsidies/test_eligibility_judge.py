@@ -128,7 +128,7 @@ def test_the_edge_cases(world, programs, users):
 
     missing, _excess = page("education")
     # The student qualifies through the parent's card; the student without one is a candidate who does not.
-    assert missing == {w["student"].pk: "college_parent"}
+    assert missing == {w["student"].pk: rule_for("education").tiers["college_parent"]}  # the label, not the code
     missing, excess = page("nursing")
     # Judged on the application date in the first month: not excess; the same without an application is.
     assert w["first_month"].pk not in excess
