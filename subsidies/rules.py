@@ -18,7 +18,8 @@ from datetime import date
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import EducationStage
+from cases.models import EducationStage, Person
+from certificates.households import multi_member_sql
 from certificates.models import Certificate
 
 # Reason codes (stored on stops and recoveries) and their Chinese labels.
@@ -281,12 +282,11 @@ class MultiDisabilityGrant(Rule):
     tiers = {"default": _("每人每年")}
 
     def fact_columns(self):
-        valid = _VALID_ON_DAY.format(c="mc", d="pr.day")
+        member = multi_member_sql(member="m", certificate="mc", day="pr.day")  # the household flag's definition
         return [
-            "(SELECT count(DISTINCT m.id) FROM cases_person m JOIN certificates_certificate mc ON mc.person_id = m.id"
-            " WHERE m.household_id = per.household_id AND mc.generation IN (2, 3)"
-            " AND (m.death_date IS NULL OR m.death_date >= pr.day)"
-            f" AND (m.moved_out_date IS NULL OR m.moved_out_date >= pr.day) AND {valid}) AS multi_members"
+            f"(SELECT count(DISTINCT m.id) FROM {Person._meta.db_table} m"
+            f" JOIN {Certificate._meta.db_table} mc ON mc.person_id = m.id"
+            f" WHERE m.household_id = per.household_id AND {member}) AS multi_members"
         ]
 
     def reasons(self):

@@ -132,3 +132,32 @@ def test_education_parent_must_hold_a_valid_certificate_on_the_day(make_holder, 
         "parent_no_certificate",
     ]
     assert eligibility_codes("education", [student.pk], date(2026, 3, 2))[student.pk] == ([], "college_parent")
+
+
+@pytest.mark.parametrize(
+    ("second_member", "counts"),
+    [
+        ({}, True),
+        ({"death_date": date(2026, 2, 10)}, False),  # died before the day
+        ({"death_date": DAY}, True),  # died on the day: still a member that day
+        ({"moved_out_date": date(2026, 1, 5)}, False),  # 户籍 moved out of the county
+        ({"generation": 1}, False),  # a first-generation card does not count
+        ({"expiry": date(2026, 2, 28)}, False),  # expired the day before
+        ({"certificate": False}, False),
+    ],
+)
+def test_the_household_flag_and_the_multi_grant_count_members_alike(
+    make_holder, programs, village, second_member, counts
+):
+    """一户多残 has one definition (certificates.households.multi_member_sql): the household's flag and the
+    multi-household grant agree on who counts, dead and moved-out members included."""
+    from certificates.households import household_refresh_multi_flags
+
+    household = HouseholdFactory(village=village)
+    first = make_holder(household=household, relation_to_head="head")
+    make_holder(household=household, relation_to_head="child", **second_member)
+    household_refresh_multi_flags(household_ids=[household.pk], on=DAY)
+    household.refresh_from_db()
+    assert household.is_multi_disability is counts
+    codes, _tier = eligibility_codes("multi", [first.pk], DAY)[first.pk]
+    assert ("not_multi_household" not in codes) is counts, codes
