@@ -18,9 +18,10 @@ from datetime import date
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import EducationStage, Person
+from cases.disability import Category, Grade
+from cases.models import EducationStage, ExclusionKind, Person, PovertyStatus, Relation
 from certificates.households import multi_member_sql
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateComponent, CertificateStatus
 
 # Reason codes (stored on stops and recoveries) and their Chinese labels.
 REASONS = {
@@ -176,7 +177,17 @@ def registered_codes() -> list[str]:
     return list(_RULES)
 
 
-EXTREME = "CASE WHEN f.poverty = 'extreme' THEN 'extreme_poverty' END"
+def sql_value(value) -> str:
+    """A model enum member as an SQL literal: 'text' for TextChoices, the number for IntegerChoices."""
+    return str(int(value)) if isinstance(value, int) else f"'{value.value}'"
+
+
+_EXTREME, _DIBAO, _MARGINAL = (
+    sql_value(s) for s in (PovertyStatus.EXTREME, PovertyStatus.DIBAO, PovertyStatus.MARGINAL)
+)
+_COLLEGE = sql_value(EducationStage.COLLEGE)
+_MENTAL = f"({sql_value(Category.INTELLECTUAL)}, {sql_value(Category.MENTAL)})"
+EXTREME = f"CASE WHEN f.poverty = {_EXTREME} THEN 'extreme_poverty' END"
 
 
 @register
@@ -192,7 +203,7 @@ class LivingAllowance(Rule):
     def reasons(self):
         return [
             EXTREME,
-            "CASE WHEN f.poverty = 'extreme' OR f.poverty = 'dibao' OR (f.poverty = 'marginal' AND prm.extend_marginal = 1)"
+            f"CASE WHEN f.poverty IN ({_EXTREME}, {_DIBAO}) OR (f.poverty = {_MARGINAL} AND prm.extend_marginal = 1)"
             " THEN NULL ELSE 'not_dibao' END",
         ]
 
@@ -208,8 +219,9 @@ class NursingAllowance(Rule):
 
     def fact_columns(self):
         return [
-            "(c.category IN (5, 6) OR EXISTS (SELECT 1 FROM certificates_certificatecomponent cc"
-            " WHERE cc.certificate_id = c.id AND cc.category IN (5, 6) AND cc.grade = 3)) AS mental3"
+            f"(c.category IN {_MENTAL} OR EXISTS (SELECT 1 FROM {CertificateComponent._meta.db_table} cc"
+            f" WHERE cc.certificate_id = c.id AND cc.category IN {_MENTAL} AND cc.grade = {sql_value(Grade.THREE)}))"
+            " AS mental3"
         ]
 
     def reasons(self):
@@ -259,17 +271,18 @@ class EducationGrant(Rule):
     def reasons(self):
         return [
             f"CASE WHEN f.education_stage NOT IN {sql_list(STUDENT_STAGES)} THEN 'not_student' END",
-            "CASE WHEN NOT f.cert_valid AND NOT (f.education_stage = 'college' AND f.parent_valid)"
+            f"CASE WHEN NOT f.cert_valid AND NOT (f.education_stage = {_COLLEGE} AND f.parent_valid)"
             " THEN f.cert_problem END",
-            "CASE WHEN f.education_stage = 'college' AND NOT f.cert_valid AND NOT f.parent_valid"
+            f"CASE WHEN f.education_stage = {_COLLEGE} AND NOT f.cert_valid AND NOT f.parent_valid"
             " THEN 'parent_no_certificate' END",
         ]
 
     def tier(self):
         return (
-            "CASE WHEN f.education_stage = 'college' AND f.cert_valid THEN 'college_self'"
-            " WHEN f.education_stage = 'college' THEN 'college_parent'"
-            " WHEN f.education_stage IN ('high_school', 'vocational') THEN 'high_school' ELSE 'compulsory' END"
+            f"CASE WHEN f.education_stage = {_COLLEGE} AND f.cert_valid THEN 'college_self'"
+            f" WHEN f.education_stage = {_COLLEGE} THEN 'college_parent'"
+            f" WHEN f.education_stage IN {sql_list([EducationStage.HIGH_SCHOOL, EducationStage.VOCATIONAL])}"
+            " THEN 'high_school' ELSE 'compulsory' END"
         )
 
 
@@ -334,15 +347,15 @@ facts AS (
     per.relation_to_head, c.id AS cert_id, c.category, c.grade, c.generation,
     coalesce(c.expiry_date >= pr.day AND (c.ended_on IS NULL OR pr.day < c.ended_on), false) AS cert_valid,
     CASE WHEN c.id IS NULL THEN 'no_certificate'
-         WHEN c.ended_on <= pr.day AND c.status = 'cancelled' THEN 'cert_cancelled'
-         WHEN c.ended_on <= pr.day AND c.status = 'transferred_out' THEN 'cert_transferred'
+         WHEN c.ended_on <= pr.day AND c.status = {sql_value(CertificateStatus.CANCELLED)} THEN 'cert_cancelled'
+         WHEN c.ended_on <= pr.day AND c.status = {sql_value(CertificateStatus.TRANSFERRED_OUT)} THEN 'cert_transferred'
          WHEN c.expiry_date < pr.day THEN 'cert_expired'
          WHEN c.ended_on <= pr.day THEN 'no_certificate' END AS cert_problem,
-    CASE WHEN pov.status IS DISTINCT FROM 'extreme' AND hpov.dibao THEN 'dibao' ELSE pov.status END AS poverty,
+    CASE WHEN pov.status IS DISTINCT FROM {_EXTREME} AND hpov.dibao THEN {_DIBAO} ELSE pov.status END AS poverty,
     ARRAY(
         SELECT x.kind FROM cases_personexclusion x
         WHERE x.person_id = pr.person_id AND x.start_date <= pr.day AND (x.end_date IS NULL OR x.end_date >= pr.day)
-          AND (x.kind <> 'similar' OR x.program_code = '{rule.code}')
+          AND (x.kind <> {sql_value(ExclusionKind.SIMILAR)} OR x.program_code = '{rule.code}')
     )::text[] AS exclusions{fact_cols}
     FROM pairs pr
     JOIN cases_person per ON per.id = pr.person_id
@@ -360,8 +373,8 @@ facts AS (
     -- 低保 is granted to a household: the head's 低保 counts for every member of the register.
     LEFT JOIN LATERAL (
         SELECT true AS dibao FROM cases_person h JOIN cases_povertyrecord r ON r.person_id = h.id
-        WHERE h.household_id = per.household_id AND h.relation_to_head = 'head' AND h.id <> per.id
-          AND r.status = 'dibao' AND r.start_date <= pr.day AND (r.end_date IS NULL OR r.end_date >= pr.day)
+        WHERE h.household_id = per.household_id AND h.relation_to_head = {sql_value(Relation.HEAD)} AND h.id <> per.id
+          AND r.status = {_DIBAO} AND r.start_date <= pr.day AND (r.end_date IS NULL OR r.end_date >= pr.day)
         LIMIT 1
     ) hpov ON per.household_id IS NOT NULL
 ),

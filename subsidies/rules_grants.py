@@ -8,10 +8,14 @@ second payment even if a run were to try.
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import EducationStage
+from cases.disability import Grade
+from cases.models import EducationStage, PovertyStatus
 from certificates.models import Assessment
 
-from .rules import _VALID_ON_DAY, EXTREME, PARENT_RELATIONS, REASONS, Parameter, Rule, register
+from .rules import _VALID_ON_DAY, EXTREME, PARENT_RELATIONS, REASONS, Parameter, Rule, register, sql_list, sql_value
+
+_SEVERE = f"({sql_value(Grade.ONE)}, {sql_value(Grade.TWO)})"
+_POOR = sql_list([PovertyStatus.DIBAO, PovertyStatus.EXTREME])
 
 REASONS.update(
     {
@@ -121,7 +125,7 @@ class PreschoolGrant(OnceRule):
     tiers = {"default": _("每名儿童")}
 
     def reasons(self):
-        return ["CASE WHEN f.education_stage <> 'preschool' THEN 'not_preschool' END"]
+        return [f"CASE WHEN f.education_stage <> {sql_value(EducationStage.PRESCHOOL)} THEN 'not_preschool' END"]
 
 
 @register
@@ -134,7 +138,7 @@ class CollegeFreshmanGrant(OnceRule):
 
     def candidate_condition(self):
         # A student qualifies through a parent's certificate too: every college student is a candidate.
-        return f"p.education_stage = '{EducationStage.COLLEGE.value}'"
+        return f"p.education_stage = {sql_value(EducationStage.COLLEGE)}"
 
     def fact_columns(self):
         valid = _VALID_ON_DAY.format(c="mc", d="pr.day")
@@ -150,7 +154,7 @@ class CollegeFreshmanGrant(OnceRule):
 
     def reasons(self):
         return [
-            "CASE WHEN f.education_stage <> 'college' THEN 'not_college' END",
+            f"CASE WHEN f.education_stage <> {sql_value(EducationStage.COLLEGE)} THEN 'not_college' END",
             "CASE WHEN NOT f.cert_valid AND NOT f.parent_valid THEN coalesce(f.cert_problem, 'parent_no_certificate') END",
         ]
 
@@ -167,12 +171,13 @@ class ContributionRule(Rule):
 
     def reasons(self):
         return [
-            "CASE WHEN f.cert_valid AND NOT (f.grade IN (1, 2) OR coalesce(f.poverty, '') IN ('dibao', 'extreme')"
-            " OR (coalesce(f.poverty, '') = 'marginal' AND prm.extend_marginal = 1)) THEN 'not_severe_or_poor' END"
+            f"CASE WHEN f.cert_valid AND NOT (f.grade IN {_SEVERE} OR coalesce(f.poverty, '') IN {_POOR}"
+            f" OR (coalesce(f.poverty, '') = {sql_value(PovertyStatus.MARGINAL)} AND prm.extend_marginal = 1))"
+            " THEN 'not_severe_or_poor' END"
         ]
 
     def tier(self):
-        return "CASE WHEN f.grade IN (1, 2) THEN 'severe' ELSE 'poor' END"
+        return f"CASE WHEN f.grade IN {_SEVERE} THEN 'severe' ELSE 'poor' END"
 
 
 @register
