@@ -90,9 +90,10 @@ def main() -> None:
         selector_ms = [
             timed(
                 lambda h=h, pick=pick: list(
-                    person_list_for_page(person_search(person_list_for_user(user), pick(h)).order_by("-pk"), user=user)[
-                        :25
-                    ]
+                    person_list_for_page(
+                        persons=person_search(persons=person_list_for_user(user=user), query=pick(h)).order_by("-pk"),
+                        user=user,
+                    )[:25]
                 )
             )
             for h in holders

@@ -218,7 +218,9 @@ def person_export_queryset(user, filters: dict[str, list[str]]):
     A forged township/village id is outside the filter's choices and so ignored; the scope applies regardless.
     """
     query = _filters_query(filters)
-    person_filter = PersonFilter(query or None, queryset=person_list_for_user(user), request=SimpleNamespace(user=user))
+    person_filter = PersonFilter(
+        query or None, queryset=person_list_for_user(user=user), request=SimpleNamespace(user=user)
+    )
     return person_filter.qs
 
 

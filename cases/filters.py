@@ -49,11 +49,11 @@ class AllYesNoWidget(django_filters.widgets.BooleanWidget):
 
 
 def _townships(request):
-    return township_list_for_user(request.user) if request else None
+    return township_list_for_user(user=request.user) if request else None
 
 
 def _villages(request):
-    return village_list_for_user(request.user) if request else None
+    return village_list_for_user(user=request.user) if request else None
 
 
 def _active(**conditions):
@@ -87,7 +87,7 @@ class PersonFilter(django_filters.FilterSet):
     )
 
     def filter_q(self, queryset, name, value):
-        return person_search(queryset, value)
+        return person_search(persons=queryset, query=value)
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(_active(**{name: value}))

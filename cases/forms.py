@@ -63,7 +63,7 @@ class _PersonFields(PortalForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        villages = village_list_for_user(user).order_by("township__code", "code")
+        villages = village_list_for_user(user=user).order_by("township__code", "code")
         self.fields["village"].queryset = villages
         self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
 

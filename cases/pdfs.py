@@ -17,8 +17,8 @@ def person_summary_pdf(*, person, user, reveal: bool, request=None) -> bytes:
         "person": person,
         "masked": MaskedPerson(user, person, reveal=reveal),
         **certificates,
-        "poverty_records": person_poverty_history(person),
-        "notes": person_notes(person)[:10],
+        "poverty_records": person_poverty_history(person=person),
+        "notes": person_notes(person=person)[:10],
         "printed_at": local_now(),
     }
     return render_pdf_template("cases/person_summary_pdf.html", context, request)

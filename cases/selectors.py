@@ -17,56 +17,58 @@ from .exclusion_programs import exclusion_program_choices
 from .models import Household, Person, Township, Village
 
 
-def township_list_for_user(user):
+def township_list_for_user(*, user):
     return Township.objects.filter(scope_q(user, path=""))
 
 
-def village_list_for_user(user):
+def village_list_for_user(*, user):
     return Village.objects.select_related("township").filter(scope_q(user))
 
 
-def person_list_for_user(user):
+def person_list_for_user(*, user):
     """All persons the user may see: nothing without PERSON_VIEW, one township for a liaison."""
     if not has_perm(user, Perm.PERSON_VIEW):
         return Person.objects.none()
     return Person.objects.filter(scope_q(user))
 
 
-def person_get_for_user(user, person_id: int) -> Person:
+def person_get_for_user(*, user, person_id: int) -> Person:
     """One person, or 404 when the user may not see them (never 'exists but forbidden')."""
-    person = person_list_for_user(user).select_related("township", "village", "household").filter(pk=person_id).first()
+    person = (
+        person_list_for_user(user=user).select_related("township", "village", "household").filter(pk=person_id).first()
+    )
     if person is None:
         raise Http404
     person.masked = MaskedPerson(user, person)  # what templates show: masked for this user (fedportal/core/sensitive)
     return person
 
 
-def household_list_for_user(user):
+def household_list_for_user(*, user):
     if not has_perm(user, Perm.PERSON_VIEW):
         return Household.objects.none()
     return Household.objects.filter(scope_q(user))
 
 
-def household_get_for_user(user, household_id: int) -> Household:
-    household = household_list_for_user(user).select_related("township", "village").filter(pk=household_id).first()
+def household_get_for_user(*, user, household_id: int) -> Household:
+    household = household_list_for_user(user=user).select_related("township", "village").filter(pk=household_id).first()
     if household is None:
         raise Http404
     return household
 
 
-def person_in_scope(user, person: Person) -> bool:
+def person_in_scope(*, user, person: Person) -> bool:
     """Whether `person` lies in the user's township scope (always true for county-wide users)."""
     return in_scope(user, person)
 
 
-def ensure_person_in_scope(user, person: Person) -> None:
+def ensure_person_in_scope(*, user, person: Person) -> None:
     """For services: defence in depth behind the views' access functions; a township user writes only there."""
-    if not person_in_scope(user, person):
+    if not person_in_scope(user=user, person=person):
         raise PermissionDenied
 
 
-def user_may_edit_person(user, person: Person) -> bool:
-    return has_perm(user, Perm.PERSON_EDIT) and person_in_scope(user, person)
+def user_may_edit_person(*, user, person: Person) -> bool:
+    return has_perm(user, Perm.PERSON_EDIT) and person_in_scope(user=user, person=person)
 
 
 # --- Search, lists and the person page -------------------------------------------------------------------------
@@ -77,7 +79,7 @@ _NUMBER = re.compile(r"^(\d+|\d{3,17}X|\d{17}X\d{0,2})$")
 MIN_NUMBER_PREFIX = 4
 
 
-def person_search(persons, query: str):
+def person_search(*, persons, query: str):
     """Narrow `persons` by what a caseworker typed: any part of an ID number that a list shows (the last four digits,
     say), a phone number or household register number (prefix), a certificate number, or a name.
 
@@ -100,7 +102,7 @@ def person_search(persons, query: str):
     return persons.filter(name__contains=query.strip())
 
 
-def person_list_for_page(persons, *, user):
+def person_list_for_page(*, persons, user):
     """What a list page shows for each person, in a constant number of queries (the page, then active certificates),
     each person coming out with `masked`: the ID and phone numbers and the birth date as `user` may see them."""
     rows = persons.select_related("township", "village").prefetch_related(
@@ -109,11 +111,11 @@ def person_list_for_page(persons, *, user):
     return masked_rows(rows, user)
 
 
-def person_poverty_history(person):
+def person_poverty_history(*, person):
     return person.poverty_records.order_by("-start_date")
 
 
-def person_exclusions(person) -> list:
+def person_exclusions(*, person) -> list:
     """The person's exclusion periods, newest first, each with `program_name` (择高) and `in_force` (today)."""
     names = dict(exclusion_program_choices())
     today = local_today()
@@ -124,11 +126,11 @@ def person_exclusions(person) -> list:
     return rows
 
 
-def person_notes(person):
+def person_notes(*, person):
     return person.notes.select_related("author").order_by("-created_at")
 
 
-def household_members(household):
+def household_members(*, household):
     return household.members.select_related("village").order_by(
         Case(When(relation_to_head="head", then=0), default=1), "birth_date"
     )

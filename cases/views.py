@@ -58,8 +58,8 @@ REVEAL_FIELDS = {
 
 
 def _editable_person(request, pk: int) -> Person:
-    person = person_get_for_user(request.user, pk)
-    if not user_may_edit_person(request.user, person):
+    person = person_get_for_user(user=request.user, person_id=pk)
+    if not user_may_edit_person(user=request.user, person=person):
         raise PermissionDenied
     return person
 
@@ -85,8 +85,10 @@ def _query_string(request) -> str:
 @require_perm(Perm.PERSON_VIEW)
 @search_by_token("q")
 def person_list(request):
-    person_filter = PersonFilter(request.search or None, queryset=person_list_for_user(request.user), request=request)
-    page = CachedCountPaginator(person_list_for_page(person_filter.qs, user=request.user), PAGE_SIZE).get_page(
+    person_filter = PersonFilter(
+        request.search or None, queryset=person_list_for_user(user=request.user), request=request
+    )
+    page = CachedCountPaginator(person_list_for_page(persons=person_filter.qs, user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -139,11 +141,11 @@ def person_create(request):
 
 @require_perm(Perm.PERSON_VIEW)
 def person_detail(request, pk: int):
-    person = person_get_for_user(request.user, pk)
-    may_edit = user_may_edit_person(request.user, person)
+    person = person_get_for_user(user=request.user, person_id=pk)
+    may_edit = user_may_edit_person(user=request.user, person=person)
     certificate_context = hooks.certificate_queries().for_person_page(person)
-    poverty_records = list(person_poverty_history(person))
-    notes = list(person_notes(person))
+    poverty_records = list(person_poverty_history(person=person))
+    notes = list(person_notes(person=person))
     return render(
         request,
         "cases/person_detail.html",
@@ -157,9 +159,9 @@ def person_detail(request, pk: int):
             "may_review": has_perm(request.user, Perm.CERTIFICATE_REVIEW),
             **certificate_context,
             "poverty_records": poverty_records,
-            "exclusions": person_exclusions(person),
+            "exclusions": person_exclusions(person=person),
             "may_exclude": may_edit and has_perm(request.user, Perm.EXCLUSION_EDIT),
-            "members": household_members(person.household) if person.household_id else [],
+            "members": household_members(household=person.household) if person.household_id else [],
             "note_form": NoteForm(),
             "panels": person_panels(request, person),
             "today": local_today(),
@@ -211,7 +213,9 @@ def person_edit(request, pk: int):
 def person_reveal(request, pk: int, field: str):
     if field not in REVEAL_FIELDS:
         raise Http404
-    person = person_get_for_user(request.user, pk)  # scope first: another township's person is 404, whatever the method
+    person = person_get_for_user(
+        user=request.user, person_id=pk
+    )  # scope first: another township's person is 404, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     value = getattr(person.masked, field).reveal_value()
@@ -334,7 +338,7 @@ def person_note_add(request, pk: int):
 
 @require_perm(Perm.PERSON_VIEW)
 def person_pdf(request, pk: int):
-    person = person_get_for_user(request.user, pk)
+    person = person_get_for_user(user=request.user, person_id=pk)
     # Masked unless asked for (?reveal=1) by someone who may reveal; that print is logged.
     reveal = request.GET.get("reveal") == "1" and has_perm(request.user, Perm.PERSON_REVEAL)
     if reveal:
@@ -349,14 +353,14 @@ def person_pdf(request, pk: int):
 
 @require_perm(Perm.PERSON_VIEW)
 def household_detail(request, pk: int):
-    household = household_get_for_user(request.user, pk)
+    household = household_get_for_user(user=request.user, household_id=pk)
     may_edit = has_perm(request.user, Perm.PERSON_EDIT)
     return render(
         request,
         "cases/household_detail.html",
         {
             "household": household,
-            "members": person_list_for_page(household_members(household), user=request.user),
+            "members": person_list_for_page(persons=household_members(household=household), user=request.user),
             "may_edit": may_edit,
             "member_form": HouseholdMemberForm(),
             "head_form": HouseholdHeadForm(household=household),
@@ -366,7 +370,7 @@ def household_detail(request, pk: int):
 
 
 def _household_action(request, pk, form_class, action, success):
-    household = household_get_for_user(request.user, pk)
+    household = household_get_for_user(user=request.user, household_id=pk)
     form = form_class(request.POST or None, **({"household": household} if form_class is HouseholdHeadForm else {}))
     if request.method == "POST" and _run(form, lambda data: action(household, data)):
         messages.success(request, success)
@@ -381,7 +385,7 @@ def _household_action(request, pk, form_class, action, success):
 @require_perm(Perm.PERSON_EDIT)
 def household_add_member(request, pk: int):
     def action(household, data):
-        person = person_list_for_user(request.user).filter(id_number=data["id_number"]).first()
+        person = person_list_for_user(user=request.user).filter(id_number=data["id_number"]).first()
         if person is None:
             raise ValidationError(
                 {"id_number": _("未找到身份证号为 %(n)s 的登记人员（或不在您的管辖范围）。") % {"n": data["id_number"]}}
@@ -415,7 +419,9 @@ def person_pick(request):
     query = (request.POST.get("pick_q") or request.GET.get("pick_q", "")).strip()
     matches = []
     if query:
-        persons = person_search(person_list_for_user(request.user), query).select_related("township", "village")
+        persons = person_search(persons=person_list_for_user(user=request.user), query=query).select_related(
+            "township", "village"
+        )
         matches = [
             {"person": person, "masked_id": person.masked.id_number}
             for person in mask_persons(request.user, persons.order_by("name", "pk")[: PICK_LIMIT + 1])

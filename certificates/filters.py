@@ -13,7 +13,7 @@ from .models import Category, CertificateStatus, Generation, Grade
 
 
 def _townships(request):
-    return township_list_for_user(request.user) if request else None
+    return township_list_for_user(user=request.user) if request else None
 
 
 class CertificateFilter(django_filters.FilterSet):

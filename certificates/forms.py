@@ -94,7 +94,7 @@ class IssueForm(PortalForm):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessment"].queryset = assessments_ready_for(person)
+        self.fields["assessment"].queryset = assessments_ready_for(person=person)
 
 
 class ChangeForm(IssueForm):

@@ -39,7 +39,7 @@ def multi_member_sql(*, member: str, certificate: str, day: str) -> str:
 
 def _multi_household_ids(*, on: date, household_ids: Iterable[int] | None = None):
     """Households with at least two members who count toward 一户多残 on `on` (a subquery)."""
-    certificates = certificates_valid_on(on).filter(
+    certificates = certificates_valid_on(day=on).filter(
         Q(person__death_date__isnull=True) | Q(person__death_date__gte=on),
         Q(person__moved_out_date__isnull=True) | Q(person__moved_out_date__gte=on),
         person__household__isnull=False,

@@ -22,11 +22,11 @@ def active_prefetch(*, to_attr: str) -> Prefetch:
 
 
 def for_person_page(person, *, with_assessments: bool = True) -> dict:
-    certificates = list(certificate_history_for_person(person))
+    certificates = list(certificate_history_for_person(person=person))
     context = {
         "certificates": certificates,
         "active_certificate": next((c for c in certificates if c.status == CertificateStatus.ACTIVE), None),
     }
     if with_assessments:
-        context["assessments"] = assessments_for_person(person)
+        context["assessments"] = assessments_for_person(person=person)
     return context

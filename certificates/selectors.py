@@ -12,7 +12,7 @@ from fedportal.core.sensitive import masked_rows
 from .models import Assessment, Certificate, CertificateLifecycleEvent, Generation
 
 
-def certificates_valid_on(day: date):
+def certificates_valid_on(*, day: date):
     """Certificates that count on `day`: issued, not expired, not ended (2nd and 3rd generation are both valid)."""
     return Certificate.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=day),
@@ -30,11 +30,11 @@ def _scoped(queryset, user, person_path: str = "person"):
     return queryset.filter(scope_q(user, f"{person_path}__township"))
 
 
-def certificate_list_for_user(user):
+def certificate_list_for_user(*, user):
     return _scoped(Certificate.objects.all(), user)
 
 
-def certificate_list_for_page(certificates, *, user):
+def certificate_list_for_page(*, certificates, user):
     """A list page's certificates with their holder, each with `number_shown` (the certificate number, which holds the
     ID number) and the holder's `masked` values as `user` may see them (fedportal/core/sensitive.py)."""
     return masked_rows(
@@ -42,9 +42,9 @@ def certificate_list_for_page(certificates, *, user):
     )
 
 
-def certificate_get_for_user(user, certificate_id: int) -> Certificate:
+def certificate_get_for_user(*, user, certificate_id: int) -> Certificate:
     certificate = (
-        certificate_list_for_user(user)
+        certificate_list_for_user(user=user)
         .select_related("person", "person__township", "person__village", "assessment")
         .filter(pk=certificate_id)
         .first()
@@ -54,18 +54,18 @@ def certificate_get_for_user(user, certificate_id: int) -> Certificate:
     return certificate
 
 
-def assessment_list_for_user(user):
+def assessment_list_for_user(*, user):
     return _scoped(Assessment.objects.all(), user)
 
 
-def assessments_waiting_for_review(user):
+def assessments_waiting_for_review(*, user):
     """The county review worklist: assessments neither reviewed nor rejected, in the user's scope, oldest first;
     `notice_over` tells whether the 5-working-day public notice has ended (review possible) on the local date."""
     from django.db.models import BooleanField, Case, Value, When
 
     today = local_today()
     return (
-        assessment_list_for_user(user)
+        assessment_list_for_user(user=user)
         .filter(reviewed_on__isnull=True, rejected_on__isnull=True)
         .select_related("person", "person__township", "person__village")
         .annotate(
@@ -77,9 +77,9 @@ def assessments_waiting_for_review(user):
     )
 
 
-def assessment_get_for_user(user, assessment_id: int) -> Assessment:
+def assessment_get_for_user(*, user, assessment_id: int) -> Assessment:
     assessment = (
-        assessment_list_for_user(user)
+        assessment_list_for_user(user=user)
         .select_related("person", "person__township", "person__village", "reviewed_by")
         .filter(pk=assessment_id)
         .first()
@@ -89,7 +89,7 @@ def assessment_get_for_user(user, assessment_id: int) -> Assessment:
     return assessment
 
 
-def certificate_history_for_person(person):
+def certificate_history_for_person(*, person):
     """Every card period of a person, newest first, with its events and components (three queries)."""
     return (
         Certificate.objects.filter(person=person)
@@ -99,7 +99,7 @@ def certificate_history_for_person(person):
     )
 
 
-def assessments_for_person(person):
+def assessments_for_person(*, person):
     return (
         Assessment.objects.filter(person=person)
         .select_related("reviewed_by", "rejected_by")
@@ -107,7 +107,7 @@ def assessments_for_person(person):
     )
 
 
-def assessments_ready_for(person, *, unused: bool = True):
+def assessments_ready_for(*, person, unused: bool = True):
     """Reviewed assessments a new issue or change can rest on; by default those no certificate used yet."""
     assessments = Assessment.objects.filter(person=person, reviewed_on__isnull=False, rejected_on__isnull=True)
     if unused:
@@ -115,7 +115,7 @@ def assessments_ready_for(person, *, unused: bool = True):
     return assessments.order_by("-assessed_on", "-pk")
 
 
-def certificate_events_recent_for_user(user, *, limit: int = 20):
+def certificate_events_recent_for_user(*, user, limit: int = 20):
     return (
         _scoped(CertificateLifecycleEvent.objects.all(), user)
         .select_related("person", "certificate", "acting_user")

@@ -66,9 +66,9 @@ def _render_action(request, *, person, form, title, submit, certificate=None, in
 @search_by_token("number")
 def certificate_list(request):
     certificate_filter = CertificateFilter(
-        request.search or None, queryset=certificate_list_for_user(request.user), request=request
+        request.search or None, queryset=certificate_list_for_user(user=request.user), request=request
     )
-    certificates = certificate_list_for_page(certificate_filter.qs, user=request.user)
+    certificates = certificate_list_for_page(certificates=certificate_filter.qs, user=request.user)
     page = CachedCountPaginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -79,7 +79,7 @@ def certificate_list(request):
             "filter": certificate_filter,
             "page": page,
             "query_string": query.urlencode(),
-            "recent_events": certificate_events_recent_for_user(request.user, limit=10),
+            "recent_events": certificate_events_recent_for_user(user=request.user, limit=10),
             "today": local_today(),
             "may_review": has_perm(request.user, Perm.CERTIFICATE_REVIEW),
         },
@@ -88,7 +88,7 @@ def certificate_list(request):
 
 @require_perm(Perm.PERSON_VIEW)
 def certificate_detail(request, pk: int):
-    certificate = certificate_get_for_user(request.user, pk)
+    certificate = certificate_get_for_user(user=request.user, certificate_id=pk)
     events = certificate.lifecycle_events.select_related("acting_user", "assessment")
     return render(
         request,
@@ -105,7 +105,7 @@ def certificate_detail(request, pk: int):
 
 @require_perm(Perm.CERTIFICATE_EDIT)
 def assessment_create(request, person_pk: int):
-    person = person_get_for_user(request.user, person_pk)
+    person = person_get_for_user(user=request.user, person_id=person_pk)
     form = AssessmentForm(request.POST or None)
     if _submit(
         request,
@@ -126,7 +126,7 @@ def assessment_create(request, person_pk: int):
 
 @require_perm(Perm.CERTIFICATE_REVIEW)
 def assessment_review(request, pk: int):
-    assessment = assessment_get_for_user(request.user, pk)
+    assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
     form = AssessmentReviewForm(request.POST or None)
     if _submit(
         request,
@@ -151,13 +151,13 @@ def assessment_review(request, pk: int):
 @require_perm(Perm.CERTIFICATE_REVIEW)
 def assessment_worklist(request):
     """Assessments waiting for county review: review once the public notice is over, or reject with a reason."""
-    page = Paginator(assessments_waiting_for_review(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(assessments_waiting_for_review(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "certificates/assessment_worklist.html", {"page": page, "today": local_today()})
 
 
 @require_perm(Perm.CERTIFICATE_REVIEW)
 def assessment_reject(request, pk: int):
-    assessment = assessment_get_for_user(request.user, pk)
+    assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
     form = AssessmentRejectForm(request.POST or None)
     if _submit(
         request,
@@ -179,7 +179,7 @@ def assessment_reject(request, pk: int):
 
 @require_perm(Perm.CERTIFICATE_EDIT)
 def certificate_issue(request, person_pk: int):
-    person = person_get_for_user(request.user, person_pk)
+    person = person_get_for_user(user=request.user, person_id=person_pk)
     form = IssueForm(request.POST or None, person=person)
     if _submit(
         request, form, lambda: services.certificate_issue(person=person, acting_user=request.user, **form.cleaned_data)
@@ -191,7 +191,7 @@ def certificate_issue(request, person_pk: int):
 
 @require_perm(Perm.CERTIFICATE_EDIT)
 def certificate_transfer_in(request, person_pk: int):
-    person = person_get_for_user(request.user, person_pk)
+    person = person_get_for_user(user=request.user, person_id=person_pk)
     form = TransferInForm(request.POST or None)
     if _submit(
         request,
@@ -204,7 +204,7 @@ def certificate_transfer_in(request, person_pk: int):
 
 
 def _lifecycle(request, pk, *, form_class, service, title, submit, success, intro="", form_kwargs=None):
-    certificate = certificate_get_for_user(request.user, pk)
+    certificate = certificate_get_for_user(user=request.user, certificate_id=pk)
     form = form_class(request.POST or None, **(form_kwargs(certificate) if form_kwargs else {}))
     if _submit(request, form, lambda: service(certificate=certificate, acting_user=request.user, **form.cleaned_data)):
         messages.success(request, success)
@@ -285,7 +285,7 @@ def certificate_cancel(request, pk: int):
 
 @require_perm(Perm.PERSON_VIEW)
 def application_form_pdf(request, pk: int):
-    assessment = assessment_get_for_user(request.user, pk)
+    assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
     # Masked unless asked for (?reveal=1) by someone who may reveal; that print is logged.
     reveal = request.GET.get("reveal") == "1" and has_perm(request.user, Perm.PERSON_REVEAL)
     if reveal:

@@ -50,7 +50,7 @@ class PersonLookupField(forms.CharField):
 
 def _resolve_person(user, value: str):
     number = value.strip().upper()[:18]
-    person = person_list_for_user(user).filter(id_number=number).first()
+    person = person_list_for_user(user=user).filter(id_number=number).first()
     if person is None:
         raise forms.ValidationError(_("在您的管辖范围内没有找到该证件号码对应的人员。"))
     return person
@@ -78,7 +78,7 @@ class _PersonForm(_UserForm):
             return data
         picked, number = data.pop("person", None), data.pop("person_number", "")
         if picked:
-            data["person"] = person_list_for_user(self.user).filter(pk=picked).first()
+            data["person"] = person_list_for_user(user=self.user).filter(pk=picked).first()
             if data["person"] is None:
                 self.add_error("person_number", _("在您的管辖范围内没有找到该证件号码对应的人员。"))
         elif number:
@@ -92,7 +92,7 @@ class _PersonForm(_UserForm):
 
 
 def _township_field(user, *, county_wide: bool):
-    scope_townships = township_list_for_user(user).order_by("code")
+    scope_townships = township_list_for_user(user=user).order_by("code")
     single = scope_townships.count() == 1 and not user.is_superuser
     return forms.ModelChoiceField(
         queryset=scope_townships,

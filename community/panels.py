@@ -14,7 +14,7 @@ def community_panel(request, person) -> PersonPanel | None:
     records = person_community_records(user=request.user, person=person)
     if not records:
         return None
-    can_edit = has_perm(request.user, Perm.COMMUNITY_EDIT) and person_in_scope(request.user, person)
+    can_edit = has_perm(request.user, Perm.COMMUNITY_EDIT) and person_in_scope(user=request.user, person=person)
     return PersonPanel(
         title=_("就业、维权与帮扶"), template="community/_person_panel.html", context={**records, "can_edit": can_edit}
     )

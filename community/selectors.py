@@ -57,40 +57,40 @@ def _get(queryset, pk: int):
     return obj
 
 
-def training_session_list_for_user(user):
+def training_session_list_for_user(*, user):
     return _events(TrainingSession, user).annotate(attendee_count=Count("attendances")).order_by("-start_date", "-pk")
 
 
-def training_session_get_for_user(user, pk: int) -> TrainingSession:
+def training_session_get_for_user(*, user, pk: int) -> TrainingSession:
     return _get(_events(TrainingSession, user), pk)
 
 
-def training_attendance_list_for_user(user, *, session: TrainingSession | None = None):
+def training_attendance_list_for_user(*, user, session: TrainingSession | None = None):
     attendances = _person_records(TrainingAttendance, user).select_related("session")
     return attendances if session is None else attendances.filter(session=session)
 
 
-def training_attendance_get_for_user(user, pk: int) -> TrainingAttendance:
-    return _get(training_attendance_list_for_user(user), pk)
+def training_attendance_get_for_user(*, user, pk: int) -> TrainingAttendance:
+    return _get(training_attendance_list_for_user(user=user), pk)
 
 
-def job_fair_list_for_user(user):
+def job_fair_list_for_user(*, user):
     return _events(JobFair, user).annotate(referral_count=Count("referrals")).order_by("-held_on", "-pk")
 
 
-def job_fair_get_for_user(user, pk: int) -> JobFair:
+def job_fair_get_for_user(*, user, pk: int) -> JobFair:
     return _get(_events(JobFair, user), pk)
 
 
-def job_referral_list_for_user(user):
+def job_referral_list_for_user(*, user):
     return _person_records(JobReferral, user).select_related("job_fair")
 
 
-def job_referral_get_for_user(user, pk: int) -> JobReferral:
-    return _get(job_referral_list_for_user(user), pk)
+def job_referral_get_for_user(*, user, pk: int) -> JobReferral:
+    return _get(job_referral_list_for_user(user=user), pk)
 
 
-def workshop_list_for_user(user):
+def workshop_list_for_user(*, user):
     return (
         _events(ShelteredWorkshop, user, county_wide=False)
         .annotate(current_workers=Count("workers", filter=Q(workers__end_date__isnull=True)))
@@ -98,53 +98,53 @@ def workshop_list_for_user(user):
     )
 
 
-def workshop_get_for_user(user, pk: int) -> ShelteredWorkshop:
+def workshop_get_for_user(*, user, pk: int) -> ShelteredWorkshop:
     return _get(_events(ShelteredWorkshop, user, county_wide=False), pk)
 
 
-def workshop_worker_list_for_user(user, *, workshop: ShelteredWorkshop | None = None):
+def workshop_worker_list_for_user(*, user, workshop: ShelteredWorkshop | None = None):
     workers = _person_records(WorkshopWorker, user).select_related("workshop")
     return workers if workshop is None else workers.filter(workshop=workshop)
 
 
-def workshop_worker_get_for_user(user, pk: int) -> WorkshopWorker:
-    return _get(workshop_worker_list_for_user(user), pk)
+def workshop_worker_get_for_user(*, user, pk: int) -> WorkshopWorker:
+    return _get(workshop_worker_list_for_user(user=user), pk)
 
 
-def relief_visit_list_for_user(user):
+def relief_visit_list_for_user(*, user):
     return _person_records(ReliefVisit, user).select_related("person__household")
 
 
-def legal_case_list_for_user(user):
+def legal_case_list_for_user(*, user):
     return _person_records(LegalCase, user)
 
 
-def legal_case_get_for_user(user, pk: int) -> LegalCase:
-    return _get(legal_case_list_for_user(user), pk)
+def legal_case_get_for_user(*, user, pk: int) -> LegalCase:
+    return _get(legal_case_list_for_user(user=user), pk)
 
 
-def culture_event_list_for_user(user):
+def culture_event_list_for_user(*, user):
     return _events(CultureEvent, user).annotate(participant_count=Count("participations")).order_by("-held_on", "-pk")
 
 
-def culture_event_get_for_user(user, pk: int) -> CultureEvent:
+def culture_event_get_for_user(*, user, pk: int) -> CultureEvent:
     return _get(_events(CultureEvent, user), pk)
 
 
-def event_participation_list_for_user(user, *, event: CultureEvent):
+def event_participation_list_for_user(*, user, event: CultureEvent):
     return _person_records(EventParticipation, user).filter(event=event)
 
 
-def screening_tally_list_for_user(user):
+def screening_tally_list_for_user(*, user):
     return _events(ScreeningTally, user, county_wide=False)
 
 
-def suspected_report_list_for_user(user):
+def suspected_report_list_for_user(*, user):
     return _events(SuspectedReport, user, county_wide=False).select_related("person")
 
 
-def suspected_report_get_for_user(user, pk: int) -> SuspectedReport:
-    return _get(suspected_report_list_for_user(user), pk)
+def suspected_report_get_for_user(*, user, pk: int) -> SuspectedReport:
+    return _get(suspected_report_list_for_user(user=user), pk)
 
 
 def person_community_records(*, user, person) -> dict:

@@ -73,7 +73,7 @@ def _list(request, template: str, queryset, *, date_field: str, township_field: 
             "query_string": query_string,
             "year": year,
             "selected_township": township,
-            "townships": township_list_for_user(request.user).order_by("code"),
+            "townships": township_list_for_user(user=request.user).order_by("code"),
             "township_scope": township_scope(request.user),
             "can_edit": has_perm(request.user, Perm.COMMUNITY_EDIT),
             **context,
@@ -113,7 +113,7 @@ def training_list(request):
     return _list(
         request,
         "community/training_list.html",
-        selectors.training_session_list_for_user(request.user),
+        selectors.training_session_list_for_user(user=request.user),
         date_field="start_date",
         township_field="township_id",
     )
@@ -133,7 +133,7 @@ def training_create(request):
 
 @require_perm(Perm.COMMUNITY_VIEW)
 def training_detail(request, pk: int):
-    session = selectors.training_session_get_for_user(request.user, pk)
+    session = selectors.training_session_get_for_user(user=request.user, pk=pk)
     form = forms.AttendeeForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not has_perm(request.user, Perm.COMMUNITY_EDIT):
@@ -148,7 +148,7 @@ def training_detail(request, pk: int):
             )
             if added is not None:
                 return _done(request, _("已加入学员名单：%(name)s") % {"name": added.person.name}, request.path)
-    attendances = selectors.training_attendance_list_for_user(request.user, session=session).order_by(
+    attendances = selectors.training_attendance_list_for_user(user=request.user, session=session).order_by(
         "person__township__code", "person__name"
     )
     return render(
@@ -166,7 +166,7 @@ def training_detail(request, pk: int):
 @require_perm(Perm.COMMUNITY_EDIT)
 @require_POST
 def attendance_remove(request, pk: int):
-    attendance = selectors.training_attendance_get_for_user(request.user, pk)
+    attendance = selectors.training_attendance_get_for_user(user=request.user, pk=pk)
     session_id = attendance.session_id
     services.training_attendance_remove(attendance=attendance, acting_user=request.user)
     return _done(request, _("已移出学员名单。"), reverse("community:training_detail", args=[session_id]))
@@ -177,7 +177,7 @@ def job_fair_list(request):
     return _list(
         request,
         "community/job_fair_list.html",
-        selectors.job_fair_list_for_user(request.user),
+        selectors.job_fair_list_for_user(user=request.user),
         date_field="held_on",
         township_field="township_id",
     )
@@ -200,7 +200,7 @@ def referral_list(request):
     return _list(
         request,
         "community/referral_list.html",
-        selectors.job_referral_list_for_user(request.user),
+        selectors.job_referral_list_for_user(user=request.user),
         date_field="referred_on",
         township_field="person__township_id",
     )
@@ -208,7 +208,7 @@ def referral_list(request):
 
 @require_perm(Perm.COMMUNITY_EDIT)
 def referral_create(request, person_id: int | None = None):
-    person = person_get_for_user(request.user, person_id) if person_id else None
+    person = person_get_for_user(user=request.user, person_id=person_id) if person_id else None
     return _create(
         request,
         forms.JobReferralForm,
@@ -216,13 +216,13 @@ def referral_create(request, person_id: int | None = None):
         title=_("登记就业推荐"),
         back_url=reverse("community:referral_list"),
         success=_("就业推荐已登记。"),
-        form_kwargs={"person": person, "job_fairs": selectors.job_fair_list_for_user(request.user)},
+        form_kwargs={"person": person, "job_fairs": selectors.job_fair_list_for_user(user=request.user)},
     )
 
 
 @require_perm(Perm.COMMUNITY_EDIT)
 def referral_place(request, pk: int):
-    referral = selectors.job_referral_get_for_user(request.user, pk)
+    referral = selectors.job_referral_get_for_user(user=request.user, pk=pk)
     form = forms.PlacementForm(request.POST or None)
     back = reverse("community:referral_list")
     if request.method == "POST" and form.is_valid():
@@ -242,7 +242,7 @@ def workshop_list(request):
     period = _period(request)
     if period is None:
         return _bad_filter(request)
-    workshops = selectors.workshop_list_for_user(request.user)
+    workshops = selectors.workshop_list_for_user(user=request.user)
     return render(
         request,
         "community/workshop_list.html",
@@ -264,7 +264,7 @@ def workshop_create(request):
 
 @require_perm(Perm.COMMUNITY_VIEW)
 def workshop_detail(request, pk: int):
-    workshop = selectors.workshop_get_for_user(request.user, pk)
+    workshop = selectors.workshop_get_for_user(user=request.user, pk=pk)
     form = forms.WorkshopWorkerForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not has_perm(request.user, Perm.COMMUNITY_EDIT):
@@ -279,7 +279,7 @@ def workshop_detail(request, pk: int):
             )
             if added is not None:
                 return _done(request, _("已登记入职：%(name)s") % {"name": added.person.name}, request.path)
-    workers = selectors.workshop_worker_list_for_user(request.user, workshop=workshop).order_by(
+    workers = selectors.workshop_worker_list_for_user(user=request.user, workshop=workshop).order_by(
         "end_date", "person__name"
     )
     return render(
@@ -298,7 +298,7 @@ def workshop_detail(request, pk: int):
 @require_perm(Perm.COMMUNITY_EDIT)
 @require_POST
 def worker_leave(request, pk: int):
-    worker = selectors.workshop_worker_get_for_user(request.user, pk)
+    worker = selectors.workshop_worker_get_for_user(user=request.user, pk=pk)
     back = reverse("community:workshop_detail", args=[worker.workshop_id])
     form = forms.WorkerLeaveForm(request.POST)
     if not form.is_valid():
@@ -320,7 +320,7 @@ def relief_list(request):
     return _list(
         request,
         "community/relief_list.html",
-        selectors.relief_visit_list_for_user(request.user),
+        selectors.relief_visit_list_for_user(user=request.user),
         date_field="visited_on",
         township_field="person__township_id",
     )
@@ -328,7 +328,7 @@ def relief_list(request):
 
 @require_perm(Perm.COMMUNITY_EDIT)
 def relief_create(request, person_id: int | None = None):
-    person = person_get_for_user(request.user, person_id) if person_id else None
+    person = person_get_for_user(user=request.user, person_id=person_id) if person_id else None
     return _create(
         request,
         forms.ReliefVisitForm,
@@ -348,7 +348,7 @@ def case_list(request):
     return _list(
         request,
         "community/case_list.html",
-        selectors.legal_case_list_for_user(request.user),
+        selectors.legal_case_list_for_user(user=request.user),
         date_field="opened_on",
         township_field="person__township_id",
     )
@@ -356,7 +356,7 @@ def case_list(request):
 
 @require_perm(Perm.COMMUNITY_EDIT)
 def case_create(request, person_id: int | None = None):
-    person = person_get_for_user(request.user, person_id) if person_id else None
+    person = person_get_for_user(user=request.user, person_id=person_id) if person_id else None
     return _create(
         request,
         forms.LegalCaseForm,
@@ -370,7 +370,7 @@ def case_create(request, person_id: int | None = None):
 
 @require_perm(Perm.COMMUNITY_EDIT)
 def case_close(request, pk: int):
-    case = selectors.legal_case_get_for_user(request.user, pk)
+    case = selectors.legal_case_get_for_user(user=request.user, pk=pk)
     form = forms.LegalCaseCloseForm(request.POST or None)
     back = reverse("community:case_list")
     if request.method == "POST" and form.is_valid():
@@ -390,7 +390,7 @@ def event_list(request):
     return _list(
         request,
         "community/event_list.html",
-        selectors.culture_event_list_for_user(request.user),
+        selectors.culture_event_list_for_user(user=request.user),
         date_field="held_on",
         township_field="township_id",
     )
@@ -410,7 +410,7 @@ def event_create(request):
 
 @require_perm(Perm.COMMUNITY_VIEW)
 def event_detail(request, pk: int):
-    event = selectors.culture_event_get_for_user(request.user, pk)
+    event = selectors.culture_event_get_for_user(user=request.user, pk=pk)
     form = forms.ParticipantForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not has_perm(request.user, Perm.COMMUNITY_EDIT):
@@ -424,7 +424,9 @@ def event_detail(request, pk: int):
             )
             if added is not None:
                 return _done(request, _("已加入参与者名单：%(name)s") % {"name": added.person.name}, request.path)
-    participations = selectors.event_participation_list_for_user(request.user, event=event).order_by("person__name")
+    participations = selectors.event_participation_list_for_user(user=request.user, event=event).order_by(
+        "person__name"
+    )
     return render(
         request,
         "community/event_detail.html",
@@ -445,7 +447,7 @@ def screening_list(request):
     return _list(
         request,
         "community/screening_list.html",
-        selectors.screening_tally_list_for_user(request.user),
+        selectors.screening_tally_list_for_user(user=request.user),
         date_field="month",
         township_field="township_id",
     )
@@ -468,7 +470,7 @@ def suspected_list(request):
     return _list(
         request,
         "community/suspected_list.html",
-        selectors.suspected_report_list_for_user(request.user),
+        selectors.suspected_report_list_for_user(user=request.user),
         date_field="reported_on",
         township_field="township_id",
     )
@@ -488,7 +490,7 @@ def suspected_create(request):
 
 @require_perm(Perm.COMMUNITY_EDIT)
 def suspected_resolve(request, pk: int):
-    report = selectors.suspected_report_get_for_user(request.user, pk)
+    report = selectors.suspected_report_get_for_user(user=request.user, pk=pk)
     form = forms.SuspectedResolveForm(request.POST or None, user=request.user)
     back = reverse("community:suspected_list")
     if request.method == "POST" and form.is_valid():

@@ -23,6 +23,6 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = township_list_for_user(user).order_by("code")
+        self.fields["township"].queryset = township_list_for_user(user=user).order_by("code")
         self.fields["year"].max_value = local_today().year
         self.fields["year"].initial = local_today().year

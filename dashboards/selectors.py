@@ -29,7 +29,7 @@ CACHE_SECONDS = 20 * 60
 CACHE_VERSION = 3  # 2: person-months are distinct (person, month) pairs, not lines; 3: grants and community
 
 
-def dashboard_township_for_user(user, requested: str | int | None) -> int | None:
+def dashboard_township_for_user(*, user, requested: str | int | None) -> int | None:
     """The township the dashboard counts: a liaison's own township whatever they ask for; for county-wide users the
     township they picked (if they may see it) or None for the whole county."""
     scope = township_scope(user)
@@ -39,7 +39,7 @@ def dashboard_township_for_user(user, requested: str | int | None) -> int | None
         township_id = int(requested) if requested not in (None, "") else None
     except (TypeError, ValueError):
         return None
-    if township_id is not None and not township_list_for_user(user).filter(pk=township_id).exists():
+    if township_id is not None and not township_list_for_user(user=user).filter(pk=township_id).exists():
         return None
     return township_id
 
@@ -117,15 +117,15 @@ def dashboard_cache_warm(*, today: date | None = None) -> int:
     return len(scopes)
 
 
-def certificate_event_list_for_user(user):
+def certificate_event_list_for_user(*, user):
     """Lifecycle events of the persons the user may see (the drill-down behind the monthly certificate figures)."""
-    return CertificateLifecycleEvent.objects.filter(person__in=person_list_for_user(user))
+    return CertificateLifecycleEvent.objects.filter(person__in=person_list_for_user(user=user))
 
 
 # ---------------------------------------------------------------- report history
 
 
-def report_list_for_user(user):
+def report_list_for_user(*, user):
     """Generated reports a user may open: nothing without REPORT_GENERATE; county-wide and township reports for
     county-wide users; a township-scoped user only their township's reports."""
     if not has_perm(user, Perm.REPORT_GENERATE):
@@ -135,8 +135,8 @@ def report_list_for_user(user):
     return reports if scope is None else reports.filter(township_id=scope)
 
 
-def report_get_for_user(user, report_id: int) -> GeneratedReport:
-    report = report_list_for_user(user).filter(pk=report_id).first()
+def report_get_for_user(*, user, report_id: int) -> GeneratedReport:
+    report = report_list_for_user(user=user).filter(pk=report_id).first()
     if report is None:
         raise Http404
     return report

@@ -43,10 +43,10 @@ def _dashboard_url(township_id) -> str:
 
 @require_perm(Perm.DASHBOARD_VIEW)
 def dashboard(request):
-    township_id = dashboard_township_for_user(request.user, request.GET.get("township"))
+    township_id = dashboard_township_for_user(user=request.user, requested=request.GET.get("township"))
     figures = dashboard_figures(township_id=township_id)
     gaps = dashboard_gaps_cached(township_id=township_id)
-    townships = township_list_for_user(request.user).order_by("code")
+    townships = township_list_for_user(user=request.user).order_by("code")
     return render(
         request,
         "dashboards/dashboard.html",
@@ -68,7 +68,7 @@ def dashboard(request):
 @require_perm(Perm.DASHBOARD_VIEW)
 def dashboard_gaps(request):
     """The 动态管理 section, loaded by the dashboard after its other figures (htmx), or as a page without script."""
-    township_id = dashboard_township_for_user(request.user, request.GET.get("township"))
+    township_id = dashboard_township_for_user(user=request.user, requested=request.GET.get("township"))
     gaps = selectors.dashboard_gaps(township_id=township_id)
     sections = [s for s in [gaps_section(gaps, scope=township_id, rights=LinkRights.for_user(request.user))] if s]
     template = "dashboards/_gaps.html" if request.htmx else "dashboards/gaps_page.html"
@@ -78,7 +78,7 @@ def dashboard_gaps(request):
 @require_perm(Perm.DASHBOARD_VIEW)
 @require_POST
 def dashboard_refresh(request):
-    township_id = dashboard_township_for_user(request.user, request.POST.get("township"))
+    township_id = dashboard_township_for_user(user=request.user, requested=request.POST.get("township"))
     dashboard_cache_clear(township_id=township_id)
     dashboard_figures(township_id=township_id, refresh=True)
     messages.success(request, _("统计数据已重新计算。"))
@@ -96,7 +96,9 @@ def _month_param(value: str | None) -> date | None:
 @replica_reads()
 def certificate_event_list(request):
     """The certificates behind a monthly figure: lifecycle events of one kind, month and township."""
-    events = certificate_event_list_for_user(request.user).select_related("person", "person__township", "certificate")
+    events = certificate_event_list_for_user(user=request.user).select_related(
+        "person", "person__township", "certificate"
+    )
     kind = request.GET.get("kind")
     if kind in EventKind.values:
         events = events.filter(kind=kind)
@@ -109,7 +111,7 @@ def certificate_event_list(request):
             events = events.filter(event_date__gte=start)
         if end:
             events = events.filter(event_date__lt=add_months(end, 1))
-    township_id = dashboard_township_for_user(request.user, request.GET.get("township"))
+    township_id = dashboard_township_for_user(user=request.user, requested=request.GET.get("township"))
     if township_id:
         events = events.filter(person__township_id=township_id)
     page = Paginator(events.order_by("-event_date", "-pk"), 50).get_page(request.GET.get("page"))
@@ -133,7 +135,7 @@ def certificate_event_list(request):
             "month": month,
             "start": None if month else start,
             "end": None if month else end,
-            "township_name": township_list_for_user(request.user)
+            "township_name": township_list_for_user(user=request.user)
             .filter(pk=township_id)
             .values_list("name", flat=True)
             .first()
@@ -171,13 +173,13 @@ def report_list(request):
         else:
             messages.success(request, _("已开始生成“%(title)s”，完成后可在下方下载。") % {"title": report.title})
             return redirect("dashboards:report_list")
-    page = Paginator(report_list_for_user(request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(report_list_for_user(user=request.user), 20).get_page(request.GET.get("page"))
     return render(request, "dashboards/report_list.html", {"form": form, "page": page, "reports": page.object_list})
 
 
 @require_perm(Perm.REPORT_GENERATE)
 def report_download(request, report_id: int, fmt: str):
-    report = report_get_for_user(request.user, report_id)
+    report = report_get_for_user(user=request.user, report_id=report_id)
     file = {"xlsx": report.xlsx_file, "pdf": report.pdf_file}.get(fmt)
     if not file:
         raise Http404

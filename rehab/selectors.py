@@ -104,7 +104,7 @@ def _get(queryset, pk):
 def rehab_person_get_for_user(user, person_id: int):
     if not has_perm(user, Perm.REHAB_VIEW):
         raise Http404
-    person = _get(person_list_for_user(user).select_related("township", "village", "household"), person_id)
+    person = _get(person_list_for_user(user=user).select_related("township", "village", "household"), person_id)
     person.masked = MaskedPerson(user, person)  # masked for this user (fedportal/core/sensitive.py)
     return person
 
@@ -474,4 +474,4 @@ def replacements_due(fittings, *, today: date | None = None, within_days: int = 
 
 
 def township_choices_for_user(user):
-    return township_list_for_user(user).order_by("code")
+    return township_list_for_user(user=user).order_by("code")

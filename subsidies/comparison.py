@@ -183,7 +183,7 @@ def living_candidates(*, user, comparison, limit: int = 200) -> dict:
         Q(ended_on__isnull=True) | Q(ended_on__gt=today)
     )
     persons = (
-        person_list_for_user(user)
+        person_list_for_user(user=user)
         .filter(pk__in=comparison.roll_person_ids, death_date__isnull=True, moved_out_date__isnull=True)
         .filter(pk__in=holders.values("person_id"))
         .exclude(pk__in=Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).values("person_id"))

@@ -18,8 +18,8 @@ from .services import application_submit
 
 @require_perm(Perm.APPLICATION_ENTER, Perm.COMPARISON_VIEW)
 def comparison_candidate_apply(request, comparison_id: int, person_id: int):
-    comparison = comparison_get_for_user(request.user, comparison_id)
-    person = person_get_for_user(request.user, person_id)
+    comparison = comparison_get_for_user(user=request.user, comparison_id=comparison_id)
+    person = person_get_for_user(user=request.user, person_id=person_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     candidates = living_candidates(user=request.user, comparison=comparison, limit=10**6)

@@ -116,7 +116,7 @@ class DynamicForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = township_list_for_user(user)
+        self.fields["township"].queryset = township_list_for_user(user=user)
         scope = township_scope(user)
         if scope is not None:
             # A township user's own township, whatever the query string says: a disabled field ignores the data.
@@ -135,7 +135,7 @@ class RunLineFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = township_list_for_user(user)
+        self.fields["township"].queryset = township_list_for_user(user=user)
 
 
 class BudgetForm(forms.Form):
@@ -176,7 +176,7 @@ class ReviewFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = township_list_for_user(user)
+        self.fields["township"].queryset = township_list_for_user(user=user)
 
 
 class ApproveConfirmForm(forms.Form):
@@ -244,7 +244,7 @@ class FailedPaymentFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = township_list_for_user(user)
+        self.fields["township"].queryset = township_list_for_user(user=user)
 
     def clean_month(self):
         value = self.cleaned_data.get("month")

@@ -13,7 +13,7 @@ from .selectors_payments import person_payment_history
 def subsidies_panel(request, person) -> PersonPanel | None:
     if not has_perm(request.user, Perm.PROGRAM_VIEW):
         return None
-    enrollments = list(enrollment_list_for_user(request.user).filter(person=person))
+    enrollments = list(enrollment_list_for_user(user=request.user).filter(person=person))
     return PersonPanel(
         title=_("补贴"),
         template="subsidies/_person_panel.html",
@@ -32,6 +32,6 @@ def payments_panel(request, person) -> PersonPanel | None:
     return PersonPanel(
         title=_("发放记录"),
         template="subsidies/_person_payments.html",
-        context={"history": person_payment_history(request.user, person)},
+        context={"history": person_payment_history(user=request.user, person=person)},
         slug="payments",
     )

@@ -25,7 +25,7 @@ from .rules import reason_labels, rule_for
 from .services.runs import previous_approved_run
 
 
-def run_status_now(run) -> str:
+def run_status_now(*, run) -> str:
     """The run's status as committed now (a page built over a few queries may hold an older one)."""
     return PaymentRun.objects.filter(pk=run.pk).values_list("status", flat=True).get()
 
@@ -34,7 +34,7 @@ def program_list():
     return Program.objects.filter(is_active=True)
 
 
-def enrollment_list_for_user(user):
+def enrollment_list_for_user(*, user):
     if not has_perm(user, Perm.PROGRAM_VIEW):
         return Enrollment.objects.none()
     if not has_perm(user, Perm.PERSON_VIEW):
@@ -42,7 +42,7 @@ def enrollment_list_for_user(user):
     return Enrollment.objects.filter(scope_q(user, "person__township")).select_related("program")
 
 
-def application_list_for_user(user):
+def application_list_for_user(*, user):
     if not (has_perm(user, Perm.APPLICATION_ENTER) or has_perm(user, Perm.APPLICATION_REVIEW)):
         return Application.objects.none()
     # An application follows its person's current township (README, Architecture), not the township it was
@@ -51,22 +51,22 @@ def application_list_for_user(user):
     return applications.filter(scope_q(user, "person__township"))
 
 
-def application_get_for_user(user, application_id: int) -> Application:
-    application = application_list_for_user(user).filter(pk=application_id).first()
+def application_get_for_user(*, user, application_id: int) -> Application:
+    application = application_list_for_user(user=user).filter(pk=application_id).first()
     if application is None:
         raise Http404
     return application
 
 
-def payment_run_list_for_user(user):
+def payment_run_list_for_user(*, user):
     if not has_perm(user, Perm.PAYMENT_RUN_VIEW):
         return PaymentRun.objects.none()
     return PaymentRun.objects.select_related("program", "created_by", "approved_by", "job")
 
 
-def payment_run_list_filtered(user, *, program=None, period: str = "", status: str = ""):
+def payment_run_list_filtered(*, user, program=None, period: str = "", status: str = ""):
     """The run list narrowed by program, period (`YYYY-MM` or `YYYY`, a prefix of the period) and status."""
-    runs = payment_run_list_for_user(user)
+    runs = payment_run_list_for_user(user=user)
     if program is not None:
         runs = runs.filter(program=program)
     if period:
@@ -79,14 +79,14 @@ def payment_run_list_filtered(user, *, program=None, period: str = "", status: s
     return runs
 
 
-def payment_run_get_for_user(user, run_id: int) -> PaymentRun:
-    run = payment_run_list_for_user(user).filter(pk=run_id).first()
+def payment_run_get_for_user(*, user, run_id: int) -> PaymentRun:
+    run = payment_run_list_for_user(user=user).filter(pk=run_id).first()
     if run is None:
         raise Http404
     return run
 
 
-def payment_line_list_for_user(user, run: PaymentRun, *, township_id: int | None = None):
+def payment_line_list_for_user(*, user, run: PaymentRun, township_id: int | None = None):
     """Lines of a run the user may see: county-wide finance and leaders; a liaison (no PAYMENT_RUN_VIEW) nothing.
     `township_id` narrows to one township (within the user's scope) in the order of the payment sheet."""
     if not has_perm(user, Perm.PAYMENT_RUN_VIEW):
@@ -127,7 +127,7 @@ def budget_execution(*, year: int) -> list[dict]:
     return rows
 
 
-def run_review(run: PaymentRun, *, limit: int = 200) -> dict:
+def run_review(*, run: PaymentRun, limit: int = 200) -> dict:
     """The review of a run against the previous approved run of the program: new, stopped (with reasons), changed
     amount, back pay, recovery; counts and totals by township. Aggregates in the database; lists capped at `limit`."""
     previous = previous_approved_run(run)
@@ -220,7 +220,7 @@ def dynamic_management(
     scope = township_scope(user)
     if scope is not None:
         township_id = scope
-    persons = person_list_for_user(user)
+    persons = person_list_for_user(user=user)
     township_ids = None if township_id is None else [township_id]
     if not has_perm(user, Perm.PERSON_VIEW):
         township_ids = []  # person_list_for_user gives such a user nobody

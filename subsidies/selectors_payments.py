@@ -56,7 +56,7 @@ def _kept_figures(user, run: PaymentRun, name: str, compute, *parts):
     return value
 
 
-def tier_labels(run: PaymentRun) -> dict[str, str]:
+def tier_labels(*, run: PaymentRun) -> dict[str, str]:
     try:
         return {code: str(label) for code, label in rule_for(run.program.code).tiers.items()}
     except LookupError:
@@ -80,14 +80,14 @@ def _person_filter(queryset, q: str):
     return queryset.filter(condition)
 
 
-def run_section_counts(user, run: PaymentRun, *, township_id: int | None = None, q: str = "") -> dict[str, int]:
+def run_section_counts(*, user, run: PaymentRun, township_id: int | None = None, q: str = "") -> dict[str, int]:
     """How many rows each section of the review has under the same filters: one count a section."""
     return _kept_figures(
         user,
         run,
         "sections",
         lambda: {
-            section: run_section(user, run, section, township_id=township_id, q=q).order_by().count()
+            section: run_section(user=user, run=run, section=section, township_id=township_id, q=q).order_by().count()
             for section in SECTIONS
         },
         township_id,
@@ -120,7 +120,7 @@ def _changed_lines(user, run):
     )
 
 
-def run_section(user, run: PaymentRun, section: str, *, township_id: int | None = None, q: str = ""):
+def run_section(*, user, run: PaymentRun, section: str, township_id: int | None = None, q: str = ""):
     """The rows of one review section, filtered, in sheet order: a queryset to paginate. Stops are PaymentStop rows;
     every other section is PaymentLine rows (`previous_amount` on the changed ones)."""
     if not has_perm(user, Perm.PAYMENT_RUN_VIEW):
@@ -149,10 +149,10 @@ def run_section(user, run: PaymentRun, section: str, *, township_id: int | None 
     return _person_filter(rows, q).order_by(*order)
 
 
-def decorate_rows(user, run: PaymentRun, section: str, rows) -> list[dict]:
+def decorate_rows(*, user, run: PaymentRun, section: str, rows) -> list[dict]:
     """The page's rows as the templates show them: numbers as `Sensitive` values masked for `user`
     (fedportal/core/sensitive.py), tier labels, reasons in words."""
-    tiers = tier_labels(run)
+    tiers = tier_labels(run=run)
     reveal_accounts = has_perm(user, Perm.PERSON_REVEAL)
     result = []
     for row in rows:
@@ -172,7 +172,7 @@ def decorate_rows(user, run: PaymentRun, section: str, rows) -> list[dict]:
     return result
 
 
-def run_township_summary(user, run: PaymentRun) -> list[dict]:
+def run_township_summary(*, user, run: PaymentRun) -> list[dict]:
     return _kept_figures(user, run, "townships", lambda: _township_summary(user, run))
 
 
@@ -203,23 +203,23 @@ def _township_summary(user, run: PaymentRun) -> list[dict]:
 # --- the bank's results ---------------------------------------------------------------------------------------
 
 
-def bank_return_list_for_user(user, run: PaymentRun | None = None):
+def bank_return_list_for_user(*, user, run: PaymentRun | None = None):
     if not has_perm(user, Perm.PAYMENT_EXPORT):
         return BankReturn.objects.none()
     returns = BankReturn.objects.select_related("run__program", "uploaded_by", "job")
     return returns if run is None else returns.filter(run=run)
 
 
-def bank_return_get_for_user(user, return_id: int) -> BankReturn:
+def bank_return_get_for_user(*, user, return_id: int) -> BankReturn:
     from django.http import Http404
 
-    bank_return = bank_return_list_for_user(user).filter(pk=return_id).first()
+    bank_return = bank_return_list_for_user(user=user).filter(pk=return_id).first()
     if bank_return is None:
         raise Http404
     return bank_return
 
 
-def run_results_summary(user, run: PaymentRun) -> dict:
+def run_results_summary(*, user, run: PaymentRun) -> dict:
     """The run's recorded results: paid and failed counts and amounts in all, by township, by bank, by reason; and
     how many lines still wait for a result."""
     recorded = list(
@@ -251,7 +251,7 @@ def _results_summary(user, run: PaymentRun) -> dict:
     return summary
 
 
-def return_results(user, bank_return: BankReturn, *, status: str = "", township_id=None, q: str = ""):
+def return_results(*, user, bank_return: BankReturn, status: str = "", township_id=None, q: str = ""):
     """The lines a return recorded, with their result: the audit of each line's result."""
     rows = _scoped(user, PaymentLine.objects.filter(result__bank_return=bank_return)).select_related(
         "person", "township", "result"
@@ -269,7 +269,7 @@ HELD_WAITING, HELD_CORRECTED, HELD_RESENT, HELD_ALL = "waiting", "corrected", "r
 
 
 def failed_payment_list_for_user(
-    user, *, status: str = HELD_WAITING, program=None, township_id=None, month: date | None = None, q: str = ""
+    *, user, status: str = HELD_WAITING, program=None, township_id=None, month: date | None = None, q: str = ""
 ):
     """Lines the bank returned as failed, in the user's scope: waiting for a corrected account (the account is the
     one that failed), corrected and waiting for the next run, paid again, or all. `month`: the run's period month
@@ -277,7 +277,7 @@ def failed_payment_list_for_user(
     if not any(has_perm(user, p) for p in (Perm.PAYMENT_RUN_VIEW, Perm.PAYMENT_ACCOUNT_EDIT, Perm.PERSON_EDIT)):
         return PaymentLine.objects.none()
     rows = PaymentLine.objects.filter(
-        result__status=PaymentResultStatus.FAILED, person__in=person_list_for_user(user)
+        result__status=PaymentResultStatus.FAILED, person__in=person_list_for_user(user=user)
     ).select_related("person", "township", "run__program", "result__bank_return", "result__resent_line__run")
     if status == HELD_WAITING:
         rows = rows.filter(result__resent_line__isnull=True, person__social_security_card=F("account"))
@@ -294,7 +294,7 @@ def failed_payment_list_for_user(
     return _person_filter(rows, q).order_by("-run__period", "township__code", "person__name", "month")
 
 
-def failed_payment_rows(user, rows) -> list[dict]:
+def failed_payment_rows(*, user, rows) -> list[dict]:
     reveal = has_perm(user, Perm.PERSON_REVEAL)
     items = []
     for line in rows:
@@ -313,13 +313,13 @@ def failed_payment_rows(user, rows) -> list[dict]:
     return items
 
 
-def failed_payments_by_month(user, *, months: int = 12) -> list[dict]:
+def failed_payments_by_month(*, user, months: int = 12) -> list[dict]:
     """Per run month: lines returned as failed and their amount, and how many still wait (not paid again)."""
     if not has_perm(user, Perm.PAYMENT_RUN_VIEW):
         return []
     rows = (
         PaymentLine.objects.filter(result__status=PaymentResultStatus.FAILED, run__status=RunStatus.APPROVED)
-        .filter(person__in=person_list_for_user(user))
+        .filter(person__in=person_list_for_user(user=user))
         .annotate(period=TruncMonth("run__period"))
         .values("period")
         .annotate(
@@ -339,7 +339,7 @@ def failed_payments_by_month(user, *, months: int = 12) -> list[dict]:
 # --- a person's payments ------------------------------------------------------------------------------------
 
 
-def person_payment_history(user, person) -> list[dict]:
+def person_payment_history(*, user, person) -> list[dict]:
     """Every line of an approved run for the person, newest first, with its run, the bank's result and the reason,
     and what became of a failed line."""
     if not has_perm(user, Perm.PAYMENT_RUN_VIEW):

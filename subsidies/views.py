@@ -46,7 +46,7 @@ _APPLICATION_PERMS = (Perm.APPLICATION_ENTER, Perm.APPLICATION_REVIEW)
 
 @require_any_perm(*_APPLICATION_PERMS)
 def application_list(request):
-    applications = selectors.application_list_for_user(request.user)
+    applications = selectors.application_list_for_user(user=request.user)
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
@@ -79,7 +79,7 @@ def _application_program_chosen(request):
     person_id = request.POST.get("person", "")
     typed = normalize_id_number(request.POST.get("pick_q", "")).replace(" ", "").upper()
     if not person_id.isdigit() and len(typed) == 18:
-        person = person_list_for_user(request.user).filter(id_number=typed).first()
+        person = person_list_for_user(user=request.user).filter(id_number=typed).first()
         person_id = str(person.pk) if person else ""
     if person_id.isdigit():
         query["person"] = person_id
@@ -105,7 +105,7 @@ def application_create(request):
     if not choice.is_valid():
         return render(request, "400_parameters.html", {"form": choice}, status=400)
     person_id = choice.cleaned_data["person"]
-    person = person_get_for_user(request.user, person_id) if person_id else None
+    person = person_get_for_user(user=request.user, person_id=person_id) if person_id else None
     programs = Program.objects.filter(is_active=True, accepts_applications=True)
     chosen = choice.cleaned_data["program"]
     program = (
@@ -128,7 +128,7 @@ def application_create(request):
     if request.method == "POST" and form.is_valid():
         if person is None:
             chosen = form.cleaned_data.get("person")
-            persons = person_list_for_user(request.user)
+            persons = person_list_for_user(user=request.user)
             person = (
                 persons.filter(pk=chosen) if chosen else persons.filter(id_number=form.cleaned_data["id_number"])
             ).first()
@@ -157,7 +157,7 @@ def application_create(request):
 
 @require_any_perm(*_APPLICATION_PERMS)
 def application_detail(request, application_id: int):
-    application = selectors.application_get_for_user(request.user, application_id)
+    application = selectors.application_get_for_user(user=request.user, application_id=application_id)
     open_ = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.TOWNSHIP_CHECKED)
     return render(
         request,
@@ -179,7 +179,7 @@ def application_detail(request, application_id: int):
 @require_any_perm(*_APPLICATION_PERMS)
 @require_POST
 def application_action(request, application_id: int):
-    application = selectors.application_get_for_user(request.user, application_id)
+    application = selectors.application_get_for_user(user=request.user, application_id=application_id)
     form = StepForm(request.POST)
     comment = form.data.get("comment", "")
     action = request.POST.get("action")
@@ -220,10 +220,10 @@ def dynamic_management(request):
 @require_perm(Perm.PAYMENT_RUN_VIEW)
 def payment_run_list(request):
     filters = RunListFilterForm(request.GET or None)
-    runs = selectors.payment_run_list_for_user(request.user)
+    runs = selectors.payment_run_list_for_user(user=request.user)
     if filters.is_bound:
         runs = (
-            selectors.payment_run_list_filtered(request.user, **filters.cleaned_data)
+            selectors.payment_run_list_filtered(user=request.user, **filters.cleaned_data)
             if filters.is_valid()
             else runs.none()
         )
@@ -267,7 +267,7 @@ def payment_run_create_view(request):
 @require_perm(Perm.PAYMENT_RUN_VIEW)
 @require_POST
 def payment_run_action(request, run_id: int):
-    run = selectors.payment_run_get_for_user(request.user, run_id)
+    run = selectors.payment_run_get_for_user(user=request.user, run_id=run_id)
     action = request.POST.get("action")
     needed = {
         "approve": Perm.PAYMENT_RUN_APPROVE,

@@ -54,7 +54,7 @@ def _section_labels():
 @require_perm(Perm.PAYMENT_RUN_VIEW)
 @search_by_token("q")
 def payment_run_detail(request, run_id: int):
-    run = selectors.payment_run_get_for_user(request.user, run_id)
+    run = selectors.payment_run_get_for_user(user=request.user, run_id=run_id)
     computing = run.job is not None and not run.job.is_finished
     reviewable = bool(run.computed_at) and not computing
     section = request.GET.get("section") or selectors_payments.SECTION_LINES
@@ -74,10 +74,10 @@ def payment_run_detail(request, run_id: int):
         if filters.is_valid():
             township = filters.cleaned_data["township"]
             township_id, q = (township.pk if township else None), filters.cleaned_data["q"]
-        rows = selectors_payments.run_section(request.user, run, section, township_id=township_id, q=q)
+        rows = selectors_payments.run_section(user=request.user, run=run, section=section, township_id=township_id, q=q)
         if not filters.is_valid():
             rows = rows.none()  # a township outside the user's scope (or none such) shows nothing, never everything
-        counts = selectors_payments.run_section_counts(request.user, run, township_id=township_id, q=q)
+        counts = selectors_payments.run_section_counts(user=request.user, run=run, township_id=township_id, q=q)
         paginator = Paginator(rows, 50)
         if filters.is_valid():
             paginator.count = counts[section]  # counted (and kept) with the other sections: not counted twice
@@ -88,7 +88,9 @@ def payment_run_detail(request, run_id: int):
         context.update(
             {
                 "page": page,
-                "rows": selectors_payments.decorate_rows(request.user, run, section, page.object_list),
+                "rows": selectors_payments.decorate_rows(
+                    user=request.user, run=run, section=section, rows=page.object_list
+                ),
                 "query_string": query.urlencode(),
                 # The search stays under its token (fedportal/core/search_tokens.py), never as q= in a link.
                 "filter_query": "&".join(
@@ -99,11 +101,11 @@ def payment_run_detail(request, run_id: int):
                 "tabs": [(key, labels[key], counts[key]) for key in selectors_payments.SECTIONS],
                 "section_label": labels[section],
                 "previous": selectors.previous_approved_run(run),
-                "by_township": selectors_payments.run_township_summary(request.user, run),
+                "by_township": selectors_payments.run_township_summary(user=request.user, run=run),
             }
         )
     approval_job = approval_job_latest(run) if run.status == RunStatus.DRAFT else None
-    if approval_job is not None and approval_job.is_finished and selectors.run_status_now(run) != RunStatus.DRAFT:
+    if approval_job is not None and approval_job.is_finished and selectors.run_status_now(run=run) != RunStatus.DRAFT:
         # Approved between reading the run and reading its job: a finished job shows no progress to poll, so this
         # page would stay a draft's; the page of the approved run instead.
         return redirect(request.get_full_path())
@@ -126,8 +128,8 @@ def payment_run_detail(request, run_id: int):
                         "-created_at"
                     )[:6]
                 ),
-                "returns": selectors_payments.bank_return_list_for_user(request.user, run)[:10],
-                "results": selectors_payments.run_results_summary(request.user, run),
+                "returns": selectors_payments.bank_return_list_for_user(user=request.user, run=run)[:10],
+                "results": selectors_payments.run_results_summary(user=request.user, run=run),
             }
         )
         context["return_form"] = BankReturnForm(banks=[b["bank"] for b in context["banks"]])
@@ -148,7 +150,7 @@ def payment_run_detail(request, run_id: int):
 def payment_run_approve_confirm(request, run_id: int):
     """Approval asks for confirmation: the lines and the total (and back pay, 重发, recovery, stops) are shown, and
     the figures confirmed travel with the request."""
-    run = selectors.payment_run_get_for_user(request.user, run_id)
+    run = selectors.payment_run_get_for_user(user=request.user, run_id=run_id)
     initial = {"expected_lines": run.lines_count, "expected_total": run.total}
     form = ApproveConfirmForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -183,11 +185,13 @@ def payment_run_approve_confirm(request, run_id: int):
 @require_POST
 def payment_run_export(request, run_id: int):
     """Start a sheet or PDF job; the run page shows its progress bar and the file when it is ready."""
-    run = selectors.payment_run_get_for_user(request.user, run_id)
+    run = selectors.payment_run_get_for_user(user=request.user, run_id=run_id)
     kind = "pdf" if request.POST.get("format") == "pdf" else "xlsx"
     township_id = request.POST.get("township") or None
     if township_id is not None:
-        township_id = township_list_for_user(request.user).filter(pk=township_id).values_list("pk", flat=True).first()
+        township_id = (
+            township_list_for_user(user=request.user).filter(pk=township_id).values_list("pk", flat=True).first()
+        )
     bank = request.POST.get("bank")
     if bank is not None:
         bank = bank[5:] if bank.startswith("bank:") else None
@@ -205,7 +209,7 @@ def payment_run_export(request, run_id: int):
 @require_perm(Perm.PAYMENT_EXPORT)
 @require_POST
 def bank_return_upload_view(request, run_id: int):
-    run = selectors.payment_run_get_for_user(request.user, run_id)
+    run = selectors.payment_run_get_for_user(user=request.user, run_id=run_id)
     form = BankReturnForm(request.POST, request.FILES, banks=[b["bank"] for b in run_banks(run)])
     if not form.is_valid():
         for errors in form.errors.values():
@@ -231,7 +235,7 @@ def bank_return_upload_view(request, run_id: int):
 @search_by_token("q")
 def bank_return_detail(request, return_id: int):
     """One return: the file, who recorded it, its errors or its results line by line."""
-    bank_return = selectors_payments.bank_return_get_for_user(request.user, return_id)
+    bank_return = selectors_payments.bank_return_get_for_user(user=request.user, return_id=return_id)
     filters = ReviewFilterForm(request.search, user=request.user)
     if not filters.is_valid():
         return _bad_parameters(request, filters)
@@ -240,7 +244,9 @@ def bank_return_detail(request, return_id: int):
     if filters.is_valid():
         township = filters.cleaned_data["township"]
         township_id, q = (township.pk if township else None), filters.cleaned_data["q"]
-    rows = selectors_payments.return_results(request.user, bank_return, status=status, township_id=township_id, q=q)
+    rows = selectors_payments.return_results(
+        user=request.user, bank_return=bank_return, status=status, township_id=township_id, q=q
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -253,9 +259,11 @@ def bank_return_detail(request, return_id: int):
             "filters": filters,
             "status": status,
             "page": page,
-            "rows": selectors_payments.decorate_rows(request.user, bank_return.run, "lines", page.object_list),
+            "rows": selectors_payments.decorate_rows(
+                user=request.user, run=bank_return.run, section="lines", rows=page.object_list
+            ),
             "query_string": query.urlencode(),
-            "results": selectors_payments.run_results_summary(request.user, bank_return.run),
+            "results": selectors_payments.run_results_summary(user=request.user, run=bank_return.run),
             "live": live_progress(bank_return.job) if bank_return.job else None,
         },
     )
@@ -264,7 +272,7 @@ def bank_return_detail(request, return_id: int):
 @require_perm(Perm.PAYMENT_EXPORT)
 def bank_return_file(request, return_id: int):
     """The return file as uploaded. It carries full ID and account numbers: every download is logged."""
-    bank_return = selectors_payments.bank_return_get_for_user(request.user, return_id)
+    bank_return = selectors_payments.bank_return_get_for_user(user=request.user, return_id=return_id)
     if not bank_return.file:
         raise Http404
     sensitive_access_record(
@@ -295,7 +303,7 @@ def failed_payment_list(request):
             "month": data["month"],
             "q": data["q"],
         }
-    rows = selectors_payments.failed_payment_list_for_user(request.user, **params)
+    rows = selectors_payments.failed_payment_list_for_user(user=request.user, **params)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -305,7 +313,7 @@ def failed_payment_list(request):
         {
             "filters": filters,
             "page": page,
-            "rows": selectors_payments.failed_payment_rows(request.user, page.object_list),
+            "rows": selectors_payments.failed_payment_rows(user=request.user, rows=page.object_list),
             "query_string": query.urlencode(),
             "status": params["status"],
             "may_edit": has_perm(request.user, Perm.PERSON_EDIT) or has_perm(request.user, Perm.PAYMENT_ACCOUNT_EDIT),
@@ -317,7 +325,7 @@ def failed_payment_list(request):
 def failed_payment_account(request, line_id: int):
     """Correct the account a payment failed on: the link of each held payment."""
     line = (
-        selectors_payments.failed_payment_list_for_user(request.user, status=selectors_payments.HELD_ALL)
+        selectors_payments.failed_payment_list_for_user(user=request.user, status=selectors_payments.HELD_ALL)
         .filter(pk=line_id)
         .first()
     )
@@ -350,7 +358,7 @@ def failed_payment_account(request, line_id: int):
         "subsidies/failed_payment_account.html",
         {
             "line": line,
-            "item": selectors_payments.failed_payment_rows(request.user, [line])[0],
+            "item": selectors_payments.failed_payment_rows(user=request.user, rows=[line])[0],
             "form": form,
         },
     )

@@ -173,7 +173,6 @@ NOT_SERVICES = {
     "subsidies.services.frozen.freeze_run_lines": "SQL step of payment_run_approve (authorized)",
     "subsidies.services.frozen.insert_resend_lines": "SQL step of the run computation (a job)",
     "subsidies.services.frozen.resends_claim": "SQL step of payment_run_approve (authorized)",
-    "subsidies.services.runs.add_months": "a date helper",
     "subsidies.services.runs.parse_period": "parses text",
     "subsidies.services.runs.program_parameter": "a read",
     "subsidies.services.runs.payment_run_compute": "the job body of payment_run_create/recompute (authorized)",

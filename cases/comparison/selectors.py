@@ -9,24 +9,24 @@ from fedportal.accounts.permissions import Perm, has_perm, scope_q, township_sco
 from .models import Comparison, ComparisonFinding, FindingKind
 
 
-def comparison_list_for_user(user):
+def comparison_list_for_user(*, user):
     if not has_perm(user, Perm.COMPARISON_VIEW):
         return Comparison.objects.none()
     return Comparison.objects.select_related("uploaded_by", "applied_by", "compare_job", "apply_job")
 
 
-def comparison_get_for_user(user, comparison_id: int) -> Comparison:
-    comparison = comparison_list_for_user(user).filter(pk=comparison_id).first()
+def comparison_get_for_user(*, user, comparison_id: int) -> Comparison:
+    comparison = comparison_list_for_user(user=user).filter(pk=comparison_id).first()
     if comparison is None:
         raise Http404
     return comparison
 
 
-def user_sees_whole_county(user) -> bool:
+def user_sees_whole_county(*, user) -> bool:
     return has_perm(user, Perm.COMPARISON_VIEW) and township_scope(user) is None
 
 
-def finding_list_for_user(user, comparison: Comparison, *, kind: str = "", township_id: int | None = None):
+def finding_list_for_user(*, user, comparison: Comparison, kind: str = "", township_id: int | None = None):
     if not has_perm(user, Perm.COMPARISON_VIEW):
         return ComparisonFinding.objects.none()
     findings = ComparisonFinding.objects.filter(comparison=comparison).select_related(
@@ -40,14 +40,14 @@ def finding_list_for_user(user, comparison: Comparison, *, kind: str = "", towns
     return findings.order_by("kind", "row", "pk")
 
 
-def finding_get_for_user(user, comparison: Comparison, finding_id: int) -> ComparisonFinding:
-    finding = finding_list_for_user(user, comparison).filter(pk=finding_id).first()
+def finding_get_for_user(*, user, comparison: Comparison, finding_id: int) -> ComparisonFinding:
+    finding = finding_list_for_user(user=user, comparison=comparison).filter(pk=finding_id).first()
     if finding is None:
         raise Http404
     return finding
 
 
-def finding_counts_by_kind(findings) -> list[dict]:
+def finding_counts_by_kind(*, findings) -> list[dict]:
     """[{kind, label, count, selected}] for the kinds present, in the order of FindingKind."""
     rows = {
         row["kind"]: row

@@ -64,7 +64,7 @@ def comparison_list(request):
     elif request.method == "POST":
         raise PermissionDenied
     # The history never shows the lists kept on each row (thousands of unmatched numbers on a 民政 roll).
-    comparisons = comparison_list_for_user(request.user).defer("unmatched", "roll_person_ids", "issues")
+    comparisons = comparison_list_for_user(user=request.user).defer("unmatched", "roll_person_ids", "issues")
     page = Paginator(comparisons, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -75,7 +75,7 @@ def comparison_list(request):
             "comparisons": page.object_list,
             "query_string": "",
             "kinds": available_kinds(),
-            "whole_county": user_sees_whole_county(request.user),
+            "whole_county": user_sees_whole_county(user=request.user),
         },
     )
 
@@ -107,18 +107,18 @@ def _finding_rows(findings):
 
 @require_perm(Perm.COMPARISON_VIEW)
 def comparison_detail(request, comparison_id: int):
-    comparison = comparison_get_for_user(request.user, comparison_id)
+    comparison = comparison_get_for_user(user=request.user, comparison_id=comparison_id)
     job = comparison.apply_job or comparison.compare_job
     busy = comparison.status in (ComparisonStatus.COMPARING, ComparisonStatus.APPLYING)
-    all_findings = finding_list_for_user(request.user, comparison)
-    groups = finding_counts_by_kind(all_findings)
+    all_findings = finding_list_for_user(user=request.user, comparison=comparison)
+    groups = finding_counts_by_kind(findings=all_findings)
     kind = request.GET.get("kind") or (groups[0]["kind"] if groups else "")
     if kind and kind not in FindingKind.values:
         raise Http404
-    page = Paginator(finding_list_for_user(request.user, comparison, kind=kind), FINDINGS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    whole_county = user_sees_whole_county(request.user)
+    page = Paginator(
+        finding_list_for_user(user=request.user, comparison=comparison, kind=kind), FINDINGS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    whole_county = user_sees_whole_county(user=request.user)
     may_apply = (
         comparison.status == ComparisonStatus.READY
         and has_perm(request.user, Perm.COMPARISON_APPLY)
@@ -152,7 +152,7 @@ def comparison_detail(request, comparison_id: int):
 
 @require_perm(Perm.COMPARISON_APPLY)
 def comparison_apply(request, comparison_id: int):
-    comparison = comparison_get_for_user(request.user, comparison_id)
+    comparison = comparison_get_for_user(user=request.user, comparison_id=comparison_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -168,8 +168,8 @@ def comparison_apply(request, comparison_id: int):
 
 @require_perm(Perm.COMPARISON_APPLY)
 def finding_deselect(request, comparison_id: int, finding_id: int):
-    comparison = comparison_get_for_user(request.user, comparison_id)
-    finding = finding_get_for_user(request.user, comparison, finding_id)
+    comparison = comparison_get_for_user(user=request.user, comparison_id=comparison_id)
+    finding = finding_get_for_user(user=request.user, comparison=comparison, finding_id=finding_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = DeselectForm(request.POST)
@@ -187,8 +187,8 @@ def finding_deselect(request, comparison_id: int, finding_id: int):
 
 @require_perm(Perm.COMPARISON_APPLY)
 def finding_reselect(request, comparison_id: int, finding_id: int):
-    comparison = comparison_get_for_user(request.user, comparison_id)
-    finding = finding_get_for_user(request.user, comparison, finding_id)
+    comparison = comparison_get_for_user(user=request.user, comparison_id=comparison_id)
+    finding = finding_get_for_user(user=request.user, comparison=comparison, finding_id=finding_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -210,7 +210,7 @@ def _redirect_to_kind(request, comparison, finding):
 
 @require_perm(Perm.COMPARISON_UPLOAD)
 def comparison_file(request, comparison_id: int):
-    comparison = comparison_get_for_user(request.user, comparison_id)
+    comparison = comparison_get_for_user(user=request.user, comparison_id=comparison_id)
     if not comparison.file:
         raise Http404
     return FileResponse(
@@ -220,7 +220,7 @@ def comparison_file(request, comparison_id: int):
 
 @require_perm(Perm.COMPARISON_UPLOAD)
 def comparison_result(request, comparison_id: int):
-    comparison = comparison_get_for_user(request.user, comparison_id)
+    comparison = comparison_get_for_user(user=request.user, comparison_id=comparison_id)
     if not comparison.result_file:
         raise Http404
     stem = comparison.original_name.rsplit(".", 1)[0] or "list"

@@ -37,7 +37,7 @@ class RosterUploadForm(forms.Form):
         if not has_perm(user, Perm.ROSTER_ENROLLMENTS):
             self.fields["kind"].choices = [(RosterKind.PERSONS.value, RosterKind.PERSONS.label)]
         if township_scope(user) is None:
-            self.fields["township"].queryset = township_list_for_user(user)
+            self.fields["township"].queryset = township_list_for_user(user=user)
         else:
             # A liaison's township is fixed: any posted value is ignored, the service uses their own.
             del self.fields["township"]

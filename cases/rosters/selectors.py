@@ -6,7 +6,7 @@ from cases.models import RosterImport, RosterKind
 from fedportal.accounts.permissions import Perm, has_perm, scope_q
 
 
-def roster_list_for_user(user):
+def roster_list_for_user(*, user):
     if not has_perm(user, Perm.ROSTER_UPLOAD):
         return RosterImport.objects.none()
     rosters = RosterImport.objects.select_related("township", "uploaded_by", "validate_job", "import_job")
@@ -17,8 +17,8 @@ def roster_list_for_user(user):
     return rosters.filter(scope_q(user), scope_q(user, "uploaded_by__township"))
 
 
-def roster_get_for_user(user, roster_id: int) -> RosterImport:
-    roster = roster_list_for_user(user).filter(pk=roster_id).first()
+def roster_get_for_user(*, user, roster_id: int) -> RosterImport:
+    roster = roster_list_for_user(user=user).filter(pk=roster_id).first()
     if roster is None:
         raise Http404
     return roster

@@ -52,7 +52,7 @@ def roster_list(request):
         else:
             messages.success(request, _("文件已上传，正在校验。"))
             return redirect("cases:roster_detail", roster_id=roster.pk)
-    page = Paginator(roster_list_for_user(request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(roster_list_for_user(user=request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/roster_list.html",
@@ -73,8 +73,8 @@ def roster_template(request):
         raise Http404
     if kind == RosterKind.ENROLLMENTS and not has_perm(request.user, Perm.ROSTER_ENROLLMENTS):
         raise PermissionDenied
-    townships = township_list_for_user(request.user)
-    villages = village_list_for_user(request.user)
+    townships = township_list_for_user(user=request.user)
+    villages = village_list_for_user(user=request.user)
     chosen = _chosen_township(request.user, request.GET.get("township")) if kind == RosterKind.PERSONS else None
     if chosen is not None:  # county staff picked a township: its villages only in the drop-down
         townships, villages = townships.filter(pk=chosen.pk), villages.filter(township=chosen)
@@ -87,7 +87,9 @@ def _chosen_township(user, value: str | None) -> Township | None:
     """?township=ID of county staff (404 when unknown); township-bound users' templates are their township's anyway."""
     if not value or township_scope(user) is not None:
         return None
-    township = township_list_for_user(user).filter(pk=value).first() if value.isascii() and value.isdigit() else None
+    township = (
+        township_list_for_user(user=user).filter(pk=value).first() if value.isascii() and value.isdigit() else None
+    )
     if township is None:
         raise Http404
     return township
@@ -95,7 +97,7 @@ def _chosen_township(user, value: str | None) -> Township | None:
 
 @require_perm(Perm.ROSTER_UPLOAD)
 def roster_detail(request, roster_id: int):
-    roster = roster_get_for_user(request.user, roster_id)
+    roster = roster_get_for_user(user=request.user, roster_id=roster_id)
     job = roster.import_job or roster.validate_job
     issues = roster.issues or []
     errors = sum(1 for issue in issues if issue.get("level") == "error")
@@ -121,7 +123,7 @@ def roster_detail(request, roster_id: int):
 @require_perm(Perm.ROSTER_UPLOAD)
 def roster_confirm(request, roster_id: int):
     # Access first: another township's roster is 404 whatever the method.
-    roster = roster_get_for_user(request.user, roster_id)
+    roster = roster_get_for_user(user=request.user, roster_id=roster_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -140,7 +142,7 @@ def roster_annotated(request, roster_id: int):
     """The annotated copy the last check built in the worker; when there is none yet, a job builds it.
 
     The web process never opens an uploaded workbook (a hostile one must not cost a web worker its memory)."""
-    roster = roster_get_for_user(request.user, roster_id)
+    roster = roster_get_for_user(user=request.user, roster_id=roster_id)
     if not roster.file:
         raise Http404
     job = services.roster_annotated_job(roster=roster)
@@ -159,7 +161,7 @@ def roster_annotated(request, roster_id: int):
 
 @require_perm(Perm.ROSTER_UPLOAD)
 def roster_file(request, roster_id: int):
-    roster = roster_get_for_user(request.user, roster_id)
+    roster = roster_get_for_user(user=request.user, roster_id=roster_id)
     if not roster.file:
         raise Http404
     _record_download(request, roster, _("花名册 #%(id)s 原文件") % {"id": roster.pk})

@@ -38,7 +38,7 @@ def audit_event_list(
     return events.order_by("-pgh_created_at")
 
 
-def user_names_for_events(events) -> dict:
+def user_names_for_events(*, events) -> dict:
     """Display names of the users in a page of events, in one query (the context keeps only the user id)."""
     from django.contrib.auth import get_user_model
 

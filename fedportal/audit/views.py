@@ -43,7 +43,7 @@ def event_list(request):
         {
             "form": form,
             "page": page,
-            "user_names": user_names_for_events(page.object_list),
+            "user_names": user_names_for_events(events=page.object_list),
             "person_missing": person_missing,
             "query_string": query.urlencode(),
         },

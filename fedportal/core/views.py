@@ -7,7 +7,7 @@ from fedportal.jobs.selectors import job_list_for_user
 
 
 def home(request):
-    recent_jobs = job_list_for_user(request.user)[:5]
+    recent_jobs = job_list_for_user(user=request.user)[:5]
     return render(request, "core/home.html", {"recent_jobs": recent_jobs})
 
 

@@ -15,18 +15,18 @@ from .services import JobEnqueueError, JobError, job_cancel, job_retry
 
 
 def job_list(request):
-    page = Paginator(job_list_for_user(request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(job_list_for_user(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "jobs/job_list.html", {"page": page, "jobs": page.object_list})
 
 
 def job_detail(request, job_id: int):
-    job = job_get_for_user(request.user, job_id)
+    job = job_get_for_user(user=request.user, job_id=job_id)
     return render(request, "jobs/job_detail.html", {"job": job, "live": live_progress(job)})
 
 
 def job_progress(request, job_id: int):
     """The progress component, polled by htmx every second until the job ends."""
-    job = job_get_for_user(request.user, job_id)
+    job = job_get_for_user(user=request.user, job_id=job_id)
     response = render(request, "jobs/_progress.html", {"job": job, "live": live_progress(job)})
     if job.is_finished and request.htmx and request.GET.get("reload_on_finish"):
         response["HX-Refresh"] = "true"
@@ -34,7 +34,7 @@ def job_progress(request, job_id: int):
 
 
 def job_download(request, job_id: int):
-    job = job_get_for_user(request.user, job_id)
+    job = job_get_for_user(user=request.user, job_id=job_id)
     if not job.result_file:
         raise Http404
     if job_holds_full_numbers(job):
@@ -52,7 +52,7 @@ def job_download(request, job_id: int):
 
 @require_POST
 def job_retry_view(request, job_id: int):
-    job = job_get_for_user(request.user, job_id)
+    job = job_get_for_user(user=request.user, job_id=job_id)
     try:
         job_retry(job=job, acting_user=request.user)
     except (JobError, JobEnqueueError) as exc:
@@ -64,7 +64,7 @@ def job_retry_view(request, job_id: int):
 
 @require_POST
 def job_cancel_view(request, job_id: int):
-    job = job_get_for_user(request.user, job_id)
+    job = job_get_for_user(user=request.user, job_id=job_id)
     try:
         job = job_cancel(job=job, acting_user=request.user)
     except JobError as exc:

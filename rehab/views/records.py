@@ -44,9 +44,9 @@ def _need_or_none(request, need_id):
 @search_by_token("q")
 def person_search(request):
     query = request.search.get("q", "").strip()
-    persons = person_list_for_user(request.user).select_related("township", "village").none()
+    persons = person_list_for_user(user=request.user).select_related("township", "village").none()
     if query:
-        persons = person_list_for_user(request.user).select_related("township", "village")
+        persons = person_list_for_user(user=request.user).select_related("township", "village")
         if query[:1].isdigit():
             persons = persons.filter(id_number__startswith=query.upper())
         else:

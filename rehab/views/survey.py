@@ -127,7 +127,7 @@ def round_toggle(request, pk):
 def person_list(request, pk):
     """The persons to survey in the user's scope, with this round's record if any."""
     survey_round = survey_round_get_for_user(request.user, pk)
-    persons = survey_population(survey_round, persons=person_list_for_user(request.user)).select_related(
+    persons = survey_population(survey_round, persons=person_list_for_user(user=request.user)).select_related(
         "township", "village"
     )
     township = selected_township(request)

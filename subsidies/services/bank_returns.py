@@ -403,7 +403,7 @@ def payment_account_correct(*, line, social_security_card: str, bank_name: str, 
     caseworkers do it on the person's page). The next run of the program then pays the failed line again."""
 
     authorize(acting_user, (Perm.PAYMENT_ACCOUNT_EDIT, Perm.PERSON_EDIT), line)
-    person = person_list_for_user(acting_user).filter(pk=line.person_id).first()
+    person = person_list_for_user(user=acting_user).filter(pk=line.person_id).first()
     if person is None:
         raise PermissionDenied
     if social_security_card.strip() == line.account:

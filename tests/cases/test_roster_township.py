@@ -198,5 +198,5 @@ def test_a_liaison_does_not_see_a_county_upload_checked_as_their_township(users,
     county.file.save("x.xlsx", ContentFile(b"x"))
     own = RosterImport(kind="persons", original_name="y.xlsx", township=township, uploaded_by=users[Role.LIAISON])
     own.file.save("y.xlsx", ContentFile(b"y"))
-    assert list(roster_list_for_user(users[Role.LIAISON])) == [own]
-    assert set(roster_list_for_user(users[Role.CASEWORKER])) == {county, own}
+    assert list(roster_list_for_user(user=users[Role.LIAISON])) == [own]
+    assert set(roster_list_for_user(user=users[Role.CASEWORKER])) == {county, own}

@@ -43,7 +43,7 @@ def test_worklist_lists_what_waits_and_says_whether_review_is_possible(person, u
     assessment_review(assessment=reviewed, reviewed_on=timezone.localdate(), acting_user=users[Role.REVIEWER])
     rejected = assessment(PersonFactory(village=village))
     assessment_reject(assessment=rejected, reason="与病历不符", acting_user=users[Role.REVIEWER])
-    rows = {a.pk: a.notice_over for a in assessments_waiting_for_review(users[Role.REVIEWER])}
+    rows = {a.pk: a.notice_over for a in assessments_waiting_for_review(user=users[Role.REVIEWER])}
     assert rows == {over.pk: True, running.pk: False, unpublished.pk: False}
 
 
@@ -60,7 +60,7 @@ def test_reject_needs_a_reason_and_blocks_review_and_issue(person, users):
         assessment_review(assessment=a, reviewed_on=timezone.localdate(), acting_user=reviewer)
     with pytest.raises(ValidationError):
         assessment_reject(assessment=a, reason="again", acting_user=reviewer)
-    assert list(assessments_ready_for(person)) == []
+    assert list(assessments_ready_for(person=person)) == []
 
 
 def test_a_reviewed_assessment_cannot_be_rejected(person, users):

@@ -42,8 +42,8 @@ def test_a_moved_person_follows_the_new_township(
 
     def visible(user):
         return (
-            selectors.application_list_for_user(user).filter(pk=application.pk).exists(),
-            selectors.enrollment_list_for_user(user).filter(pk=enrollment.pk).exists(),
+            selectors.application_list_for_user(user=user).filter(pk=application.pk).exists(),
+            selectors.enrollment_list_for_user(user=user).filter(pk=enrollment.pk).exists(),
             # Liaisons have no payment-run view; the rule the review's sections apply is checked directly.
             selectors_payments._scoped(user, PaymentLine.objects.filter(pk=line.pk)).exists(),
         )
