@@ -8,7 +8,7 @@ Indicator and spending selectors aggregate in PostgreSQL (no per-person Python l
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +166,11 @@ def provider_list_for_user(user):
     if not has_perm(user, Perm.REHAB_VIEW):
         return Provider.objects.none()
     return Provider.objects.all()
+
+
+def provider_list_for_page(user):
+    """The providers list: each with the end of its last contract."""
+    return provider_list_for_user(user).annotate(contract_end=Max("contracts__end_date"))
 
 
 def provider_get_for_user(user, provider_id: int) -> Provider:
@@ -348,6 +353,17 @@ def survey_population(survey_round: SurveyRound, *, persons=None, today: date | 
         persons.filter(Exists(valid))
         .filter(Q(death_date__isnull=True) | Q(death_date__gt=day))
         .filter(Q(moved_out_date__isnull=True) | Q(moved_out_date__gt=day))
+    )
+
+
+def survey_person_list_for_user(user, *, survey_round: SurveyRound):
+    """The round's persons to survey in the user's scope, each with this round's record's contact method and visit
+    date (None while not surveyed)."""
+    record = SurveyRecord.objects.filter(survey_round=survey_round, person=OuterRef("pk"))
+    persons = survey_population(survey_round, persons=person_list_for_user(user)).select_related("township", "village")
+    return persons.annotate(
+        contact_method=Subquery(record.values("contact_method")[:1]),
+        visited_on=Subquery(record.values("visited_on")[:1]),
     )
 
 

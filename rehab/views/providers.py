@@ -1,6 +1,5 @@
 """Providers: contracts, service items and prices, and the monthly service statement (PDF)."""
 
-from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,33 +10,34 @@ from fedportal.core.clock import local_today
 from fedportal.core.forms import run_service
 
 from .. import services
+from ..filters import ProviderFilter
 from ..forms import ContractForm, MonthForm, ProviderForm, ProviderServiceForm
+from ..models import ProviderKind
 from ..pdfs import provider_statement_pdf
-from ..selectors import provider_get_for_user, provider_list_for_user, provider_statement, service_record_list_for_user
+from ..selectors import (
+    provider_get_for_user,
+    provider_list_for_page,
+    provider_statement,
+    service_record_list_for_user,
+)
 from .common import checked_parameters, done, paginate, render_form
 
 
 @require_perm(Perm.REHAB_VIEW)
 @checked_parameters
 def provider_list(request):
-    providers = (
-        provider_list_for_user(request.user).annotate(contract_end=Max("contracts__end_date")).order_by("kind", "name")
-    )
-    kind = request.GET.get("kind", "")
-    if kind:
-        providers = providers.filter(kind=kind)
-    page, query_string = paginate(request, providers)
-    from ..models import ProviderKind
-
+    providers = ProviderFilter(request.GET, queryset=provider_list_for_page(request.user), request=request)
+    page, query_string = paginate(request, providers.qs)
     return render(
         request,
         "rehab/provider_list.html",
         {
+            "filter": providers,
             "page": page,
             "query_string": query_string,
             "today": local_today(),
             "kinds": ProviderKind.choices,
-            "kind": kind,
+            "kind": providers.form.data.get("kind", ""),
             "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
         },
     )
