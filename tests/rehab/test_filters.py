@@ -190,3 +190,40 @@ def test_a_full_number_export_is_audited_once(client, world, caseworker):
         assert {row[2] for row in rows[1:]} == {world.person.id_number, world.other_person.id_number}
     else:
         assert SensitiveAccess.objects.count() == before
+
+
+def test_liaison_survey_export_is_their_township(client, world):
+    from rehab.models import SurveyRecord
+
+    for person in (world.person, world.other_person):
+        SurveyRecord.objects.create(
+            survey_round=world.rehab_round,
+            person=person,
+            township=person.township,
+            contact_method="phone",
+            visited_on=date(2026, 2, 1),
+        )
+    client.force_login(world.users[Role.LIAISON])
+    url = reverse("rehab:survey_round_detail", args=[world.rehab_round.pk])
+    rows = _sheet_rows(client.get(url, {"format": "xlsx"}))
+    assert [row[1] for row in rows[1:]] == ["甲"]
+    response = client.get(url, {"format": "xlsx", "township": world.other_township.pk})
+    assert response["Content-Type"].startswith("text/html") and "乙" not in response.content.decode()
+
+
+def test_survey_state_filter(client, world, caseworker):
+    from rehab.models import SurveyRecord
+
+    SurveyRecord.objects.create(
+        survey_round=world.rehab_round,
+        person=world.person,
+        township=world.township,
+        contact_method="home",
+        visited_on=date(2026, 2, 1),
+    )
+    client.force_login(caseworker)
+    url = reverse("rehab:survey_person_list", args=[world.rehab_round.pk])
+    done = client.get(url, {"state": "done"}).content.decode()
+    todo = client.get(url, {"state": "todo"}).content.decode()
+    assert "甲" in done and "乙" not in done
+    assert "乙" in todo and "甲" not in todo
