@@ -410,7 +410,7 @@ def subsidy_statement(*, month: date, township_id: int | None = None) -> dict:
 def rehab_figures(*, year: int, township_id: int | None = None) -> dict:
     """Rehab service rate and device fitting rate per township (rehab.selectors), with the county line."""
     rows = rehab_indicators(year=year, township_id=township_id)
-    return {"year": year, "townships": rows, "total": rehab_indicators_total(rows)}
+    return {"year": year, "townships": rows, "total": rehab_indicators_total(rows=rows)}
 
 
 def survey_summary(*, year: int, township_id: int | None = None) -> dict:
@@ -419,7 +419,7 @@ def survey_summary(*, year: int, township_id: int | None = None) -> dict:
     survey_round = SurveyRound.objects.filter(year=year).first()
     if survey_round is None:
         return {"year": year, "round": None, "townships": [], "services": []}
-    progress = survey_progress(survey_round, township_id=township_id)
+    progress = survey_progress(survey_round=survey_round, township_id=township_id)
     records = SurveyRecord.objects.filter(survey_round=survey_round)
     if township_id is not None:
         records = records.filter(township_id=township_id)

@@ -260,8 +260,8 @@ class MonthForm(forms.Form):
 
 class ListParametersForm(forms.Form):
     """Every parameter the rehabilitation pages read from the address: bad values are a 400 with the message, never
-    a 500 (a NUL byte, text where a number belongs, a year out of range). Codes that name no choice simply match
-    nothing; `page` is left to the paginator, which falls back to a valid page."""
+    a 500 (a NUL byte, text where a number belongs, a year out of range). A code that names no choice is the list's
+    FilterSet's form error (rehab/filters.py); `page` is left to the paginator, which falls back to a valid page."""
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
     township = forms.IntegerField(label=_("乡镇(街道)"), min_value=1, max_value=2**31 - 1, required=False)

@@ -8,7 +8,7 @@ Indicator and spending selectors aggregate in PostgreSQL (no per-person Python l
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +41,7 @@ from .models import (
 # ---------------------------------------------------------------- rules
 
 
-def rehab_setting_on(day: date) -> RehabSetting:
+def rehab_setting_on(*, day: date) -> RehabSetting:
     """The configuration in force on `day` (the default row is created by migration 0002)."""
     setting = RehabSetting.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
     return setting or RehabSetting(effective_from=day)
@@ -52,14 +52,14 @@ def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def child_rescue_is_eligible_age(birth_date: date, day: date, max_age: int | None = None) -> bool:
+def child_rescue_is_eligible_age(*, birth_date: date, day: date, max_age: int | None = None) -> bool:
     """Eligible from birth until the day before the (max_age + 1)th birthday (0-6 周岁: until the day before 7)."""
     if max_age is None:
-        max_age = rehab_setting_on(day).child_rescue_max_age
+        max_age = rehab_setting_on(day=day).child_rescue_max_age
     return birth_date <= day and age_on(birth_date, day) <= max_age
 
 
-def child_rescue_priority_groups(rescue: ChildRescue) -> list:
+def child_rescue_priority_groups(*, rescue: ChildRescue) -> list:
     """低保/特困 from the registry's current poverty status; orphans and 建档立卡 from the flags stored on the rescue."""
     groups = []
     status = rescue.person.poverty_status
@@ -74,7 +74,7 @@ def child_rescue_priority_groups(rescue: ChildRescue) -> list:
     return groups
 
 
-def priority_q(prefix: str = "") -> Q:
+def priority_q(*, prefix: str = "") -> Q:
     """Rows (rescues) in a priority group, as a filter usable in aggregates."""
     return (
         Q(**{f"{prefix}person__poverty_status__in": [PovertyStatus.DIBAO, PovertyStatus.EXTREME]})
@@ -101,7 +101,7 @@ def _get(queryset, pk):
     return obj
 
 
-def rehab_person_get_for_user(user, person_id: int):
+def rehab_person_get_for_user(*, user, person_id: int):
     if not has_perm(user, Perm.REHAB_VIEW):
         raise Http404
     person = _get(person_list_for_user(user=user).select_related("township", "village", "household"), person_id)
@@ -109,77 +109,82 @@ def rehab_person_get_for_user(user, person_id: int):
     return person
 
 
-def need_list_for_user(user):
+def need_list_for_user(*, user):
     return _scoped(Need.objects.select_related("person", "person__township"), user)
 
 
-def need_get_for_user(user, need_id: int) -> Need:
-    return _get(need_list_for_user(user), need_id)
+def need_get_for_user(*, user, need_id: int) -> Need:
+    return _get(need_list_for_user(user=user), need_id)
 
 
-def fitting_list_for_user(user):
+def fitting_list_for_user(*, user):
     return _scoped(DeviceFitting.objects.select_related("person", "person__township", "supplier", "need"), user)
 
 
-def fitting_get_for_user(user, fitting_id: int) -> DeviceFitting:
-    return _get(fitting_list_for_user(user), fitting_id)
+def fitting_get_for_user(*, user, fitting_id: int) -> DeviceFitting:
+    return _get(fitting_list_for_user(user=user), fitting_id)
 
 
-def plan_list_for_user(user):
+def plan_list_for_user(*, user):
     return _scoped(HomeCarePlan.objects.select_related("person", "person__township", "provider"), user)
 
 
-def plan_get_for_user(user, plan_id: int) -> HomeCarePlan:
-    return _get(plan_list_for_user(user), plan_id)
+def plan_get_for_user(*, user, plan_id: int) -> HomeCarePlan:
+    return _get(plan_list_for_user(user=user), plan_id)
 
 
-def visit_list_for_user(user):
+def visit_list_for_user(*, user):
     return _scoped(HomeCareVisit.objects.select_related("plan", "plan__person", "plan__provider"), user, "plan__person")
 
 
-def child_rescue_list_for_user(user):
+def child_rescue_list_for_user(*, user):
     return _scoped(ChildRescue.objects.select_related("person", "person__township", "provider"), user)
 
 
-def child_rescue_get_for_user(user, rescue_id: int) -> ChildRescue:
-    return _get(child_rescue_list_for_user(user), rescue_id)
+def child_rescue_get_for_user(*, user, rescue_id: int) -> ChildRescue:
+    return _get(child_rescue_list_for_user(user=user), rescue_id)
 
 
-def renovation_list_for_user(user):
+def renovation_list_for_user(*, user):
     return _scoped(Renovation.objects.select_related("person", "person__township", "household", "provider"), user)
 
 
-def renovation_get_for_user(user, renovation_id: int) -> Renovation:
-    return _get(renovation_list_for_user(user), renovation_id)
+def renovation_get_for_user(*, user, renovation_id: int) -> Renovation:
+    return _get(renovation_list_for_user(user=user), renovation_id)
 
 
-def service_record_list_for_user(user):
+def service_record_list_for_user(*, user):
     return _scoped(ServiceRecord.objects.select_related("person", "person__township", "provider"), user)
 
 
-def survey_record_list_for_user(user):
+def survey_record_list_for_user(*, user):
     return _scoped(SurveyRecord.objects.select_related("person", "township", "surveyor"), user)
 
 
-def provider_list_for_user(user):
+def provider_list_for_user(*, user):
     """Providers are county-level, not personal data: every REHAB_VIEW user may read them."""
     if not has_perm(user, Perm.REHAB_VIEW):
         return Provider.objects.none()
     return Provider.objects.all()
 
 
-def provider_get_for_user(user, provider_id: int) -> Provider:
-    return _get(provider_list_for_user(user), provider_id)
+def provider_list_for_page(*, user):
+    """The providers list: each with the end of its last contract."""
+    return provider_list_for_user(user=user).annotate(contract_end=Max("contracts__end_date"))
 
 
-def survey_round_list_for_user(user):
+def provider_get_for_user(*, user, provider_id: int) -> Provider:
+    return _get(provider_list_for_user(user=user), provider_id)
+
+
+def survey_round_list_for_user(*, user):
     if not (has_perm(user, Perm.REHAB_VIEW) or has_perm(user, Perm.SURVEY_EDIT)):
         return SurveyRound.objects.none()
     return SurveyRound.objects.all()
 
 
-def survey_round_get_for_user(user, round_id: int) -> SurveyRound:
-    return _get(survey_round_list_for_user(user), round_id)
+def survey_round_get_for_user(*, user, round_id: int) -> SurveyRound:
+    return _get(survey_round_list_for_user(user=user), round_id)
 
 
 def providers_assignable(*, kinds, on: date):
@@ -267,7 +272,7 @@ def rehab_indicators(*, year: int, township_id: int | None = None) -> list[dict]
     return result
 
 
-def rehab_indicators_total(rows: list[dict]) -> dict:
+def rehab_indicators_total(*, rows: list[dict]) -> dict:
     """The county line of `rehab_indicators` rows (sums of counts, rates recomputed)."""
     total = {
         key: sum(r[key] for r in rows)
@@ -332,14 +337,14 @@ def rehab_spending(*, year: int, township_id: int | None = None) -> dict:
 # ---------------------------------------------------------------- yearly survey
 
 
-def survey_reference_date(survey_round: SurveyRound, today: date | None = None) -> date:
+def survey_reference_date(*, survey_round: SurveyRound, today: date | None = None) -> date:
     today = today or local_today()
     return min(max(today, survey_round.start_date), survey_round.end_date)
 
 
-def survey_population(survey_round: SurveyRound, *, persons=None, today: date | None = None):
+def survey_population(*, survey_round: SurveyRound, persons=None, today: date | None = None):
     """Persons to survey: alive, 户籍 in the county, with a certificate valid on the round's reference date."""
-    day = survey_reference_date(survey_round, today)
+    day = survey_reference_date(survey_round=survey_round, today=today)
     valid = Certificate.objects.filter(person=OuterRef("pk"), issue_date__lte=day, expiry_date__gte=day).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=day)
     )
@@ -351,11 +356,24 @@ def survey_population(survey_round: SurveyRound, *, persons=None, today: date | 
     )
 
 
+def survey_person_list_for_user(*, user, survey_round: SurveyRound):
+    """The round's persons to survey in the user's scope, each with this round's record's contact method and visit
+    date (None while not surveyed)."""
+    record = SurveyRecord.objects.filter(survey_round=survey_round, person=OuterRef("pk"))
+    persons = survey_population(survey_round=survey_round, persons=person_list_for_user(user=user)).select_related(
+        "township", "village"
+    )
+    return persons.annotate(
+        contact_method=Subquery(record.values("contact_method")[:1]),
+        visited_on=Subquery(record.values("visited_on")[:1]),
+    )
+
+
 def survey_progress(
-    survey_round: SurveyRound, *, township_id: int | None = None, today: date | None = None
+    *, survey_round: SurveyRound, township_id: int | None = None, today: date | None = None
 ) -> list[dict]:
     """Per township: persons to survey, records by contact method, completion and home-visit (入户) rate vs target."""
-    population = survey_population(survey_round, today=today)
+    population = survey_population(survey_round=survey_round, today=today)
     records = SurveyRecord.objects.filter(survey_round=survey_round)
     if township_id is not None:
         population = population.filter(township_id=township_id)
@@ -370,7 +388,7 @@ def survey_progress(
         )
         .order_by()
     }
-    target = rehab_setting_on(survey_round.start_date).home_visit_target
+    target = rehab_setting_on(day=survey_round.start_date).home_visit_target
     result = []
     for township in _townships(township_id):
         row = counts.get(township["id"], {})
@@ -403,7 +421,7 @@ def _months(start: date, end: date):
         month = (month + timedelta(days=32)).replace(day=1)
 
 
-def plan_month_rows(plan: HomeCarePlan, *, today: date | None = None) -> list[dict]:
+def plan_month_rows(*, plan: HomeCarePlan, today: date | None = None) -> list[dict]:
     """For each month of the plan up to today: visits expected, done and missed (a month counts once it has ended;
     the first and last months are expected pro rata to the days the plan covers)."""
     today = today or local_today()
@@ -435,7 +453,7 @@ def plan_month_rows(plan: HomeCarePlan, *, today: date | None = None) -> list[di
     return rows
 
 
-def plans_with_missed_visits(plans, *, today: date | None = None):
+def plans_with_missed_visits(*, plans, today: date | None = None):
     """Active plans whose last finished month had fewer visits than planned (one aggregate query)."""
     today = today or local_today()
     last_month_end = today.replace(day=1) - timedelta(days=1)
@@ -468,10 +486,10 @@ def provider_statement(*, provider: Provider, month: date, records=None) -> dict
     return {"provider": provider, "month": month, "month_end": month_end, "lines": lines, "totals": totals}
 
 
-def replacements_due(fittings, *, today: date | None = None, within_days: int = 90):
+def replacements_due(*, fittings, today: date | None = None, within_days: int = 90):
     today = today or local_today()
     return fittings.filter(replacement_date__lte=today + timedelta(days=within_days), status__in=["fitted", "closed"])
 
 
-def township_choices_for_user(user):
+def township_choices_for_user(*, user):
     return township_list_for_user(user=user).order_by("code")

@@ -36,7 +36,7 @@ from .providers import _price, provider_check_assignable
 
 
 def child_rescue_check_age(*, birth_date: date, on: date) -> None:
-    max_age = rehab_setting_on(on).child_rescue_max_age
+    max_age = rehab_setting_on(day=on).child_rescue_max_age
     if on < birth_date:
         raise ValidationError({"applied_on": _("申请日期早于出生日期。")})
     if age_on(birth_date, on) > max_age:
@@ -90,7 +90,7 @@ def child_rescue_create(
     )
     rescue.full_clean()
     rescue.save()
-    groups = "、".join(str(g) for g in child_rescue_priority_groups(rescue))
+    groups = "、".join(str(g) for g in child_rescue_priority_groups(rescue=rescue))
     service_record_create(
         person=person,
         service_type=service_type,

@@ -1,4 +1,5 @@
-"""Helpers shared by the rehabilitation views: service errors onto forms, year/township filters, paging."""
+"""Helpers shared by the rehabilitation views: service errors onto forms, year/township filters, the filtered list
+page with its export, paging."""
 
 from functools import wraps
 
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from fedportal.accounts.permissions import township_scope
 from fedportal.core.clock import local_today
 
+from ..exports import ExportSpec, export_response
 from ..forms import ListParametersForm
 from ..selectors import township_choices_for_user
 
@@ -73,11 +75,34 @@ def done(request, message: str, url: str):
     return redirect(url)
 
 
-def filter_context(request, **extra) -> dict:
+def filter_context(request, filterset=None, **extra) -> dict:
+    """The year and township boxes; with a FilterSet, its checked values (and the FilterSet as `filter`)."""
+    if filterset is None:
+        return {
+            "townships": township_choices_for_user(user=request.user),
+            "township_scope": township_scope(request.user),
+            "selected_township": selected_township(request),
+            "year": selected_year(request),
+            **extra,
+        }
     return {
-        "townships": township_choices_for_user(request.user),
+        "townships": township_choices_for_user(user=request.user),
         "township_scope": township_scope(request.user),
-        "selected_township": selected_township(request),
-        "year": selected_year(request),
+        "selected_township": filterset.selected_township,
+        "year": filterset.selected_year,
+        "filter": filterset,
+        "params": filterset.form.data,
         **extra,
     }
+
+
+def filtered_list(request, filterset, *, template: str, export: ExportSpec, each=None, **extra):
+    """A list page: `format=xlsx` exports exactly the filtered list; else a page of it (`each` applied to each row
+    shown). With a bad filter value the page shows the error and an empty list, and there is no export."""
+    if request.GET.get("format") == "xlsx" and filterset.is_valid():
+        return export_response(export, filterset.qs, request=request)
+    page, query_string = paginate(request, filterset.qs)
+    if each is not None:
+        for obj in page.object_list:
+            each(obj)
+    return render(request, template, filter_context(request, filterset, page=page, query_string=query_string, **extra))

@@ -11,86 +11,31 @@ from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import message_errors, run_service
 from fedportal.core.sensitive import mask_for
 
-from .. import services
-from ..exports import id_formatter, iterate, xlsx_response
+from .. import exports, services
+from ..filters import FittingFilter
 from ..forms import FittingAssessForm, FittingFitForm, FittingFollowUpForm, FittingStartForm
 from ..models import DeviceType, FittingStatus
 from ..selectors import fitting_get_for_user, fitting_list_for_user, need_get_for_user, rehab_person_get_for_user
-from .common import checked_parameters, done, filter_context, paginate, render_form, selected_township
+from .common import checked_parameters, done, filtered_list, render_form
 
 
 @require_perm(Perm.REHAB_VIEW)
 @checked_parameters
 def fitting_list(request):
-    fittings = fitting_list_for_user(request.user)
-    township = selected_township(request)
-    if township:
-        fittings = fittings.filter(person__township_id=township)
-    if request.GET.get("status"):
-        fittings = fittings.filter(status=request.GET["status"])
-    if request.GET.get("device_type"):
-        fittings = fittings.filter(device_type=request.GET["device_type"])
-    if request.GET.get("year"):
-        fittings = fittings.filter(created_at__year=filter_context(request)["year"])
-    fittings = fittings.order_by("-created_at", "-pk")
-    if request.GET.get("format") == "xlsx":
-        show_id = id_formatter(request.user, request=request, what=_("辅具适配"))
-        headers = [
-            _("乡镇(街道)"),
-            _("姓名"),
-            _("身份证号"),
-            _("辅具类型"),
-            _("状态"),
-            _("评估日期"),
-            _("评估人/机构"),
-            _("适配日期"),
-            _("供应商"),
-            _("产品型号"),
-            _("费用(元)"),
-            _("补助(元)"),
-            _("建议更换日期"),
-            _("回访日期"),
-            _("回访情况"),
-        ]
-        rows = (
-            [
-                f.person.township.name,
-                f.person.name,
-                show_id(f.person.id_number),
-                f.get_device_type_display(),
-                f.get_status_display(),
-                f.assessed_on,
-                f.assessor,
-                f.fitted_on,
-                f.supplier.name if f.supplier else "",
-                f.device_model,
-                f.cost,
-                f.subsidy,
-                f.replacement_date,
-                f.followup_on,
-                f.followup_result,
-            ]
-            for f in iterate(fittings)
-        )
-        return xlsx_response("rehab-fittings.xlsx", [(_("辅具适配"), headers, rows)])
-    page, query_string = paginate(request, fittings)
-    return render(
+    fittings = FittingFilter(request.GET, queryset=fitting_list_for_user(user=request.user), request=request)
+    return filtered_list(
         request,
-        "rehab/fitting_list.html",
-        filter_context(
-            request,
-            page=page,
-            query_string=query_string,
-            statuses=FittingStatus.choices,
-            device_types=DeviceType.choices,
-            params=request.GET,
-        ),
+        fittings,
+        template="rehab/fitting_list.html",
+        export=exports.FITTINGS,
+        statuses=FittingStatus.choices,
+        device_types=DeviceType.choices,
     )
 
 
 @require_perm(Perm.REHAB_VIEW)
 def fitting_detail(request, pk):
-    fitting = fitting_get_for_user(request.user, pk)
+    fitting = fitting_get_for_user(user=request.user, fitting_id=pk)
     return render(
         request,
         "rehab/fitting_detail.html",
@@ -105,7 +50,7 @@ def fitting_detail(request, pk):
 @require_perm(Perm.REHAB_EDIT)
 @require_POST
 def need_to_fitting(request, pk):
-    need = need_get_for_user(request.user, pk)
+    need = need_get_for_user(user=request.user, need_id=pk)
     try:
         fitting = services.fitting_from_need(need=need, acting_user=request.user)
     except ValidationError as error:
@@ -117,7 +62,7 @@ def need_to_fitting(request, pk):
 
 @require_perm(Perm.REHAB_EDIT)
 def fitting_create(request, person_id):
-    person = rehab_person_get_for_user(request.user, person_id)
+    person = rehab_person_get_for_user(user=request.user, person_id=person_id)
     form = FittingStartForm(request.POST or None)
     back = reverse("rehab:person_rehab", args=[person.pk])
     if request.method == "POST" and form.is_valid():
@@ -132,7 +77,7 @@ def fitting_create(request, person_id):
 
 
 def _step(request, pk, form_class, call, *, title, message):
-    fitting = fitting_get_for_user(request.user, pk)
+    fitting = fitting_get_for_user(user=request.user, fitting_id=pk)
     form = form_class(request.POST or None)
     back = reverse("rehab:fitting_detail", args=[pk])
     if request.method == "POST" and form.is_valid() and run_service(form, lambda: call(fitting, form.cleaned_data)):
@@ -187,7 +132,7 @@ def fitting_followup(request, pk):
 @require_perm(Perm.REHAB_EDIT)
 @require_POST
 def fitting_cancel(request, pk):
-    fitting = fitting_get_for_user(request.user, pk)
+    fitting = fitting_get_for_user(user=request.user, fitting_id=pk)
     try:
         services.fitting_cancel(fitting=fitting, acting_user=request.user)
         messages.success(request, _("已取消该适配。"))

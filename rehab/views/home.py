@@ -29,22 +29,22 @@ def home(request):
     year = local_today().year
     township_id = selected_township(request)
     rows = rehab_indicators(year=year, township_id=township_id)
-    current_round = survey_round_list_for_user(request.user).filter(status=SurveyRoundStatus.OPEN).first()
-    progress = survey_progress(current_round, township_id=township_id) if current_round else []
-    needs = need_list_for_user(request.user)
+    current_round = survey_round_list_for_user(user=request.user).filter(status=SurveyRoundStatus.OPEN).first()
+    progress = survey_progress(survey_round=current_round, township_id=township_id) if current_round else []
+    needs = need_list_for_user(user=request.user)
     context = filter_context(
         request,
         year=year,
         rows=rows,
-        total=rehab_indicators_total(rows),
+        total=rehab_indicators_total(rows=rows),
         current_round=current_round,
         progress=progress,
         open_needs=needs.filter(status=NeedStatus.OPEN).count(),
-        open_fittings=fitting_list_for_user(request.user)
+        open_fittings=fitting_list_for_user(user=request.user)
         .filter(status__in=[FittingStatus.ASSESSING, FittingStatus.ASSESSED, FittingStatus.FITTED])
         .count(),
-        missed_plans=plans_with_missed_visits(plan_list_for_user(request.user)).count(),
-        replacements=replacements_due(fitting_list_for_user(request.user)).count(),
+        missed_plans=plans_with_missed_visits(plans=plan_list_for_user(user=request.user)).count(),
+        replacements=replacements_due(fittings=fitting_list_for_user(user=request.user)).count(),
         can_edit=has_perm(request.user, Perm.REHAB_EDIT),
         can_survey=has_perm(request.user, Perm.SURVEY_EDIT),
     )
@@ -81,7 +81,7 @@ def indicators(request):
             for r in rows
         ]
         return xlsx_response(f"rehab-indicators-{year}.xlsx", [(_("康复指标"), headers, data)])
-    context = filter_context(request, rows=rows, total=rehab_indicators_total(rows))
+    context = filter_context(request, rows=rows, total=rehab_indicators_total(rows=rows))
     return render(request, "rehab/indicators.html", context)
 
 

@@ -1,6 +1,5 @@
 """Providers: contracts, service items and prices, and the monthly service statement (PDF)."""
 
-from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,33 +10,34 @@ from fedportal.core.clock import local_today
 from fedportal.core.forms import run_service
 
 from .. import services
+from ..filters import ProviderFilter
 from ..forms import ContractForm, MonthForm, ProviderForm, ProviderServiceForm
+from ..models import ProviderKind
 from ..pdfs import provider_statement_pdf
-from ..selectors import provider_get_for_user, provider_list_for_user, provider_statement, service_record_list_for_user
+from ..selectors import (
+    provider_get_for_user,
+    provider_list_for_page,
+    provider_statement,
+    service_record_list_for_user,
+)
 from .common import checked_parameters, done, paginate, render_form
 
 
 @require_perm(Perm.REHAB_VIEW)
 @checked_parameters
 def provider_list(request):
-    providers = (
-        provider_list_for_user(request.user).annotate(contract_end=Max("contracts__end_date")).order_by("kind", "name")
-    )
-    kind = request.GET.get("kind", "")
-    if kind:
-        providers = providers.filter(kind=kind)
-    page, query_string = paginate(request, providers)
-    from ..models import ProviderKind
-
+    providers = ProviderFilter(request.GET, queryset=provider_list_for_page(user=request.user), request=request)
+    page, query_string = paginate(request, providers.qs)
     return render(
         request,
         "rehab/provider_list.html",
         {
+            "filter": providers,
             "page": page,
             "query_string": query_string,
             "today": local_today(),
             "kinds": ProviderKind.choices,
-            "kind": kind,
+            "kind": providers.form.data.get("kind", ""),
             "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
         },
     )
@@ -45,10 +45,12 @@ def provider_list(request):
 
 @require_perm(Perm.REHAB_VIEW)
 def provider_detail(request, pk):
-    provider = provider_get_for_user(request.user, pk)
+    provider = provider_get_for_user(user=request.user, provider_id=pk)
     month_form = MonthForm(request.GET or None)
     month = month_form.cleaned_data["month"] if month_form.is_valid() else local_today().replace(day=1)
-    statement = provider_statement(provider=provider, month=month, records=service_record_list_for_user(request.user))
+    statement = provider_statement(
+        provider=provider, month=month, records=service_record_list_for_user(user=request.user)
+    )
     return render(
         request,
         "rehab/provider_detail.html",
@@ -82,7 +84,7 @@ def provider_create(request):
 
 @require_perm(Perm.REHAB_EDIT)
 def provider_edit(request, pk):
-    provider = provider_get_for_user(request.user, pk)
+    provider = provider_get_for_user(user=request.user, provider_id=pk)
     form = ProviderForm(request.POST or None, instance=provider)
     back = reverse("rehab:provider_detail", args=[pk])
     if (
@@ -98,7 +100,7 @@ def provider_edit(request, pk):
 
 @require_perm(Perm.REHAB_EDIT)
 def contract_add(request, pk):
-    provider = provider_get_for_user(request.user, pk)
+    provider = provider_get_for_user(user=request.user, provider_id=pk)
     form = ContractForm(request.POST or None)
     back = reverse("rehab:provider_detail", args=[pk])
     if (
@@ -115,7 +117,7 @@ def contract_add(request, pk):
 
 @require_perm(Perm.REHAB_EDIT)
 def provider_service_add(request, pk):
-    provider = provider_get_for_user(request.user, pk)
+    provider = provider_get_for_user(user=request.user, provider_id=pk)
     form = ProviderServiceForm(request.POST or None)
     back = reverse("rehab:provider_detail", args=[pk])
     if (
@@ -132,13 +134,13 @@ def provider_service_add(request, pk):
 
 @require_perm(Perm.REHAB_VIEW)
 def provider_statement_view(request, pk):
-    provider = provider_get_for_user(request.user, pk)
+    provider = provider_get_for_user(user=request.user, provider_id=pk)
     month_form = MonthForm(request.GET or None)
     month = month_form.cleaned_data["month"] if month_form.is_valid() else local_today().replace(day=1)
     pdf = provider_statement_pdf(
         provider=provider,
         month=month,
-        records=service_record_list_for_user(request.user),
+        records=service_record_list_for_user(user=request.user),
         township_only=township_scope(request.user) is not None,
     )
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -1,6 +1,5 @@
 """A person's rehabilitation file, needs, and the ledger of services delivered."""
 
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,8 +11,8 @@ from fedportal.core.forms import message_errors, run_service
 from fedportal.core.search_tokens import search_by_token
 from fedportal.core.sensitive import mask_for, masked_rows, may_reveal
 
-from .. import services
-from ..exports import id_formatter, iterate, xlsx_response
+from .. import exports, services
+from ..filters import NeedFilter, ServiceRecordFilter
 from ..forms import NeedForm, ServiceRecordForm
 from ..models import NeedSource, NeedStatus, ServiceType
 from ..selectors import (
@@ -27,14 +26,14 @@ from ..selectors import (
     service_record_list_for_user,
     survey_record_list_for_user,
 )
-from .common import checked_parameters, done, filter_context, paginate, render_form, selected_township, selected_year
+from .common import checked_parameters, done, filtered_list, paginate, render_form
 
 
 def _need_or_none(request, need_id):
     if not need_id:
         return None
     try:
-        return need_get_for_user(request.user, int(need_id))
+        return need_get_for_user(user=request.user, need_id=int(need_id))
     except ValueError:
         return None
 
@@ -62,7 +61,7 @@ def person_search(request):
 
 @require_perm(Perm.REHAB_VIEW)
 def person_rehab(request, person_id):
-    person = rehab_person_get_for_user(request.user, person_id)
+    person = rehab_person_get_for_user(user=request.user, person_id=person_id)
     user = request.user
     return render(
         request,
@@ -70,84 +69,38 @@ def person_rehab(request, person_id):
         {
             "person": person,
             "masked_id": person.masked.id_number,
-            "needs": need_list_for_user(user).filter(person=person),
-            "fittings": fitting_list_for_user(user).filter(person=person),
-            "plans": plan_list_for_user(user).filter(person=person),
-            "rescues": child_rescue_list_for_user(user).filter(person=person),
-            "renovations": renovation_list_for_user(user).filter(person=person),
-            "service_records": service_record_list_for_user(user).filter(person=person)[:50],
-            "survey_records": survey_record_list_for_user(user).filter(person=person).select_related("survey_round"),
+            "needs": need_list_for_user(user=user).filter(person=person),
+            "fittings": fitting_list_for_user(user=user).filter(person=person),
+            "plans": plan_list_for_user(user=user).filter(person=person),
+            "rescues": child_rescue_list_for_user(user=user).filter(person=person),
+            "renovations": renovation_list_for_user(user=user).filter(person=person),
+            "service_records": service_record_list_for_user(user=user).filter(person=person)[:50],
+            "survey_records": survey_record_list_for_user(user=user)
+            .filter(person=person)
+            .select_related("survey_round"),
             "can_edit": has_perm(user, Perm.REHAB_EDIT),
         },
     )
 
 
-def _filtered_needs(request):
-    needs = need_list_for_user(request.user)
-    year = selected_year(request)
-    needs = needs.filter(recorded_on__year=year)
-    township = selected_township(request)
-    if township:
-        needs = needs.filter(person__township_id=township)
-    for field in ("need_type", "status", "source"):
-        if request.GET.get(field):
-            needs = needs.filter(**{field: request.GET[field]})
-    return needs.order_by("-recorded_on", "-pk")
-
-
 @require_perm(Perm.REHAB_VIEW)
 @checked_parameters
 def need_list(request):
-    needs = _filtered_needs(request)
-    if request.GET.get("format") == "xlsx":
-        show_id = id_formatter(request.user, request=request, what=_("康复需求"))
-        headers = [
-            _("乡镇(街道)"),
-            _("姓名"),
-            _("身份证号"),
-            _("需求类型"),
-            _("辅具类型"),
-            _("登记日期"),
-            _("来源"),
-            _("状态"),
-            _("满足日期"),
-            _("说明"),
-        ]
-        rows = (
-            [
-                n.person.township.name,
-                n.person.name,
-                show_id(n.person.id_number),
-                n.get_need_type_display(),
-                n.get_device_type_display(),
-                n.recorded_on,
-                n.get_source_display(),
-                n.get_status_display(),
-                n.met_on,
-                n.note,
-            ]
-            for n in iterate(needs)
-        )
-        return xlsx_response("rehab-needs.xlsx", [(_("康复需求"), headers, rows)])
-    page, query_string = paginate(request, needs)
-    return render(
+    needs = NeedFilter(request.GET, queryset=need_list_for_user(user=request.user), request=request)
+    return filtered_list(
         request,
-        "rehab/need_list.html",
-        filter_context(
-            request,
-            page=page,
-            query_string=query_string,
-            need_types=ServiceType.choices,
-            statuses=NeedStatus.choices,
-            sources=NeedSource.choices,
-            params=request.GET,
-        ),
+        needs,
+        template="rehab/need_list.html",
+        export=exports.NEEDS,
+        need_types=ServiceType.choices,
+        statuses=NeedStatus.choices,
+        sources=NeedSource.choices,
     )
 
 
 @require_perm(Perm.REHAB_VIEW)
 def need_detail(request, pk):
-    need = need_get_for_user(request.user, pk)
+    need = need_get_for_user(user=request.user, need_id=pk)
     return render(
         request,
         "rehab/need_detail.html",
@@ -163,7 +116,7 @@ def need_detail(request, pk):
 
 @require_perm(Perm.REHAB_EDIT)
 def need_create(request, person_id):
-    person = rehab_person_get_for_user(request.user, person_id)
+    person = rehab_person_get_for_user(user=request.user, person_id=person_id)
     form = NeedForm(request.POST or None)
     back = reverse("rehab:person_rehab", args=[person.pk])
     if request.method == "POST" and form.is_valid():
@@ -180,7 +133,7 @@ def need_create(request, person_id):
 @require_perm(Perm.REHAB_EDIT)
 @require_POST
 def need_cancel(request, pk):
-    need = need_get_for_user(request.user, pk)
+    need = need_get_for_user(user=request.user, need_id=pk)
     from django.contrib import messages
     from django.core.exceptions import ValidationError
 
@@ -196,64 +149,22 @@ def need_cancel(request, pk):
 @checked_parameters
 @search_by_token("q")
 def service_list(request):
-    records = service_record_list_for_user(request.user).filter(served_on__year=selected_year(request))
-    township = selected_township(request)
-    if township:
-        records = records.filter(person__township_id=township)
-    if request.GET.get("service_type"):
-        records = records.filter(service_type=request.GET["service_type"])
-    if request.search.get("q"):
-        q = request.search["q"].strip()
-        records = records.filter(Q(person__name__startswith=q) | Q(provider__name__contains=q))
-    records = records.order_by("-served_on", "-pk")
-    if request.GET.get("format") == "xlsx":
-        show_id = id_formatter(request.user, request=request, what=_("服务记录"))
-        headers = [
-            _("乡镇(街道)"),
-            _("姓名"),
-            _("身份证号"),
-            _("服务类型"),
-            _("服务机构"),
-            _("服务日期"),
-            _("数量"),
-            _("费用(元)"),
-            _("补助(元)"),
-            _("服务内容"),
-        ]
-        rows = (
-            [
-                r.person.township.name,
-                r.person.name,
-                show_id(r.person.id_number),
-                r.get_service_type_display(),
-                r.provider.name if r.provider else "",
-                r.served_on,
-                r.quantity,
-                r.amount,
-                r.subsidy,
-                r.description,
-            ]
-            for r in iterate(records)
-        )
-        return xlsx_response("rehab-services.xlsx", [(_("服务记录"), headers, rows)])
-    page, query_string = paginate(request, records)
-    return render(
+    records = ServiceRecordFilter(
+        request.search, queryset=service_record_list_for_user(user=request.user), request=request
+    )
+    return filtered_list(
         request,
-        "rehab/service_list.html",
-        filter_context(
-            request,
-            page=page,
-            query_string=query_string,
-            service_types=ServiceType.choices,
-            params=request.search,
-        ),
+        records,
+        template="rehab/service_list.html",
+        export=exports.SERVICE_RECORDS,
+        service_types=ServiceType.choices,
     )
 
 
 @require_perm(Perm.REHAB_EDIT)
 @checked_parameters
 def service_create(request, person_id):
-    person = rehab_person_get_for_user(request.user, person_id)
+    person = rehab_person_get_for_user(user=request.user, person_id=person_id)
     need = _need_or_none(request, request.GET.get("need"))
     initial = {"service_type": need.need_type} if need else {}
     form = ServiceRecordForm(request.POST or None, initial=initial)

@@ -1,25 +1,24 @@
 """The yearly needs survey (动态更新): rounds, progress per township, and the liaison's visit form."""
 
-from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.selectors import person_list_for_user
 from fedportal.accounts.permissions import Perm, has_perm, require_perm
 from fedportal.core.forms import run_service
 from fedportal.core.search_tokens import search_by_token
 from fedportal.core.sensitive import mask_for, masked_rows
 
 from .. import services
-from ..exports import id_formatter, iterate, xlsx_response
+from ..exports import SURVEY_RECORDS, export_response, survey_export_filename
+from ..filters import SurveyPersonFilter, SurveyRecordFilter
 from ..forms import SurveyRecordForm, SurveyRoundForm
-from ..models import ServiceType, SurveyRecord, SurveyRoundStatus
+from ..models import ContactMethod, SurveyRecord, SurveyRoundStatus
 from ..selectors import (
     rehab_person_get_for_user,
     rehab_setting_on,
-    survey_population,
+    survey_person_list_for_user,
     survey_progress,
     survey_record_list_for_user,
     survey_round_get_for_user,
@@ -28,17 +27,13 @@ from ..selectors import (
 from .common import checked_parameters, done, paginate, render_form, selected_township
 
 
-def _labels(values):
-    return "、".join(str(ServiceType(v).label) for v in values)
-
-
 @require_perm(Perm.REHAB_VIEW)
 def round_list(request):
     return render(
         request,
         "rehab/survey_round_list.html",
         {
-            "rounds": survey_round_list_for_user(request.user),
+            "rounds": survey_round_list_for_user(user=request.user),
             "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
         },
     )
@@ -61,42 +56,20 @@ def round_create(request):
 @require_perm(Perm.REHAB_VIEW)
 @checked_parameters
 def round_detail(request, pk):
-    survey_round = survey_round_get_for_user(request.user, pk)
-    township = selected_township(request)
+    survey_round = survey_round_get_for_user(user=request.user, round_id=pk)
     if request.GET.get("format") == "xlsx":
-        records = survey_record_list_for_user(request.user).filter(survey_round=survey_round)
-        if township:
-            records = records.filter(township_id=township)
-        show_id = id_formatter(request.user, request=request, what=_("需求调查记录"))
-        headers = [
-            _("乡镇(街道)"),
-            _("姓名"),
-            _("身份证号"),
-            _("调查方式"),
-            _("调查日期"),
-            _("已获得的服务"),
-            _("需要的服务"),
-            _("需要的辅具"),
-            _("备注"),
-            _("调查员"),
-        ]
-        rows = (
-            [
-                r.township.name,
-                r.person.name,
-                show_id(r.person.id_number),
-                r.get_contact_method_display(),
-                r.visited_on,
-                _labels(r.services_received),
-                _labels(r.services_needed),
-                r.get_device_type_needed_display(),
-                r.note,
-                r.surveyor.display_name if r.surveyor else "",
-            ]
-            for r in iterate(records.order_by("township__code", "visited_on", "pk"))
+        records = SurveyRecordFilter(
+            request.GET,
+            queryset=survey_record_list_for_user(user=request.user).filter(survey_round=survey_round),
+            request=request,
         )
-        return xlsx_response(f"rehab-survey-{survey_round.year}.xlsx", [(_("需求调查记录"), headers, rows)])
-    progress = survey_progress(survey_round, township_id=township)
+        if records.is_valid():
+            return export_response(
+                SURVEY_RECORDS, records.qs, request=request, filename=survey_export_filename(survey_round)
+            )
+    # The progress figures are not scoped by the user: a township user's are held to their township here.
+    township = selected_township(request)
+    progress = survey_progress(survey_round=survey_round, township_id=township)
     totals = {key: sum(row[key] for row in progress) for key in ("to_survey", "done", "home", "meet", "phone", "lost")}
     return render(
         request,
@@ -105,7 +78,7 @@ def round_detail(request, pk):
             "survey_round": survey_round,
             "progress": progress,
             "totals": totals,
-            "target": rehab_setting_on(survey_round.start_date).home_visit_target,
+            "target": rehab_setting_on(day=survey_round.start_date).home_visit_target,
             "can_edit": has_perm(request.user, Perm.REHAB_EDIT),
             "can_survey": has_perm(request.user, Perm.SURVEY_EDIT),
         },
@@ -115,7 +88,7 @@ def round_detail(request, pk):
 @require_perm(Perm.REHAB_EDIT)
 @require_POST
 def round_toggle(request, pk):
-    survey_round = survey_round_get_for_user(request.user, pk)
+    survey_round = survey_round_get_for_user(user=request.user, round_id=pk)
     status = SurveyRoundStatus.CLOSED if survey_round.status == SurveyRoundStatus.OPEN else SurveyRoundStatus.OPEN
     services.survey_round_set_status(survey_round=survey_round, status=status, acting_user=request.user)
     return done(request, _("已更新调查轮次状态。"), reverse("rehab:survey_round_detail", args=[pk]))
@@ -126,30 +99,13 @@ def round_toggle(request, pk):
 @search_by_token("q")
 def person_list(request, pk):
     """The persons to survey in the user's scope, with this round's record if any."""
-    survey_round = survey_round_get_for_user(request.user, pk)
-    persons = survey_population(survey_round, persons=person_list_for_user(user=request.user)).select_related(
-        "township", "village"
+    survey_round = survey_round_get_for_user(user=request.user, round_id=pk)
+    persons = SurveyPersonFilter(
+        request.search,
+        queryset=survey_person_list_for_user(user=request.user, survey_round=survey_round),
+        request=request,
     )
-    township = selected_township(request)
-    if township:
-        persons = persons.filter(township_id=township)
-    record = SurveyRecord.objects.filter(survey_round=survey_round, person=OuterRef("pk"))
-    persons = persons.annotate(
-        contact_method=Subquery(record.values("contact_method")[:1]),
-        visited_on=Subquery(record.values("visited_on")[:1]),
-    )
-    state = request.GET.get("state", "")
-    if state == "todo":
-        persons = persons.filter(contact_method__isnull=True)
-    elif state == "done":
-        persons = persons.filter(contact_method__isnull=False)
-    query = request.search.get("q", "").strip()
-    if query:
-        persons = persons.filter(Q(name__startswith=query) | Q(id_number__startswith=query.upper()))
-    persons = masked_rows(persons.order_by("village__code", "name", "pk"), request.user)
-    page, query_string = paginate(request, persons)
-    from ..models import ContactMethod
-
+    page, query_string = paginate(request, masked_rows(persons.qs, request.user))
     labels = dict(ContactMethod.choices)
     for person in page.object_list:
         person.contact_label = labels.get(person.contact_method, "")
@@ -160,8 +116,9 @@ def person_list(request, pk):
             "survey_round": survey_round,
             "page": page,
             "query_string": query_string,
-            "state": state,
-            "q": query,
+            "filter": persons,
+            "state": persons.form.data.get("state", ""),
+            "q": persons.form.data.get("q", "").strip(),
             "can_survey": has_perm(request.user, Perm.SURVEY_EDIT) and survey_round.status == SurveyRoundStatus.OPEN,
         },
     )
@@ -169,12 +126,12 @@ def person_list(request, pk):
 
 @require_perm(Perm.SURVEY_EDIT)
 def record_edit(request, pk, person_id):
-    survey_round = survey_round_get_for_user(request.user, pk)
+    survey_round = survey_round_get_for_user(user=request.user, round_id=pk)
     if not has_perm(request.user, Perm.REHAB_VIEW):
         from django.http import Http404
 
         raise Http404
-    person = rehab_person_get_for_user(request.user, person_id)
+    person = rehab_person_get_for_user(user=request.user, person_id=person_id)
     existing = SurveyRecord.objects.filter(survey_round=survey_round, person=person).first()
     initial = {}
     if existing:

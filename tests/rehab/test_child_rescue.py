@@ -31,14 +31,14 @@ def rescue(person, institution, caseworker, applied_on, **kwargs):
 
 def test_eligible_on_the_day_before_the_7th_birthday(make_person, institution, caseworker):
     child = make_person(birth=BIRTH, certified=False)
-    assert child_rescue_is_eligible_age(BIRTH, date(2026, 5, 9))
+    assert child_rescue_is_eligible_age(birth_date=BIRTH, day=date(2026, 5, 9))
     created = rescue(child, institution, caseworker, date(2026, 5, 9))
     assert ServiceRecord.objects.get(child_rescue=created).subsidy == Decimal("3000.00")
 
 
 def test_refused_on_the_7th_birthday(make_person, institution, caseworker):
     child = make_person(birth=BIRTH, certified=False)
-    assert not child_rescue_is_eligible_age(BIRTH, date(2026, 5, 10))
+    assert not child_rescue_is_eligible_age(birth_date=BIRTH, day=date(2026, 5, 10))
     with pytest.raises(ValidationError) as error:
         rescue(child, institution, caseworker, date(2026, 5, 10))
     assert "已满7周岁" in str(error.value)
@@ -52,14 +52,14 @@ def test_refused_the_day_after_the_7th_birthday(make_person):
 
 
 def test_newborn_and_before_birth():
-    assert child_rescue_is_eligible_age(BIRTH, BIRTH, 6)
-    assert not child_rescue_is_eligible_age(BIRTH, date(2019, 5, 9), 6)
+    assert child_rescue_is_eligible_age(birth_date=BIRTH, day=BIRTH, max_age=6)
+    assert not child_rescue_is_eligible_age(birth_date=BIRTH, day=date(2019, 5, 9), max_age=6)
 
 
 def test_leap_day_birthday_turns_seven_on_first_of_march():
     birth = date(2016, 2, 29)
-    assert child_rescue_is_eligible_age(birth, date(2023, 2, 28), 6)
-    assert not child_rescue_is_eligible_age(birth, date(2023, 3, 1), 6)
+    assert child_rescue_is_eligible_age(birth_date=birth, day=date(2023, 2, 28), max_age=6)
+    assert not child_rescue_is_eligible_age(birth_date=birth, day=date(2023, 3, 1), max_age=6)
 
 
 def test_upper_age_is_configuration_with_an_effective_date(make_person, institution, caseworker):
@@ -69,14 +69,14 @@ def test_upper_age_is_configuration_with_an_effective_date(make_person, institut
     # Before the extension took effect the national 0-6 rule applied (born 2018-01-01: 7 on 2025-01-01).
     with pytest.raises(ValidationError):
         child_rescue_check_age(birth_date=date(2018, 1, 1), on=date(2025, 12, 31))
-    assert not child_rescue_is_eligible_age(date(2018, 1, 1), date(2025, 12, 31))
-    assert child_rescue_is_eligible_age(date(2018, 1, 1), date(2026, 1, 1))
+    assert not child_rescue_is_eligible_age(birth_date=date(2018, 1, 1), day=date(2025, 12, 31))
+    assert child_rescue_is_eligible_age(birth_date=date(2018, 1, 1), day=date(2026, 1, 1))
 
 
 def test_priority_groups(make_person, institution, caseworker):
     child = make_person(birth=BIRTH, certified=False, poverty_status=PovertyStatus.DIBAO)
     created = rescue(child, institution, caseworker, date(2026, 1, 5), is_orphan=True)
-    assert [str(g) for g in child_rescue_priority_groups(created)] == ["低保家庭", "孤儿"]
+    assert [str(g) for g in child_rescue_priority_groups(rescue=created)] == ["低保家庭", "孤儿"]
     extreme = make_person(birth=BIRTH, certified=False, poverty_status=PovertyStatus.EXTREME)
     other = rescue(extreme, institution, caseworker, date(2026, 1, 5), is_registered_poor=True)
-    assert [str(g) for g in child_rescue_priority_groups(other)] == ["建档立卡家庭", "特困供养"]
+    assert [str(g) for g in child_rescue_priority_groups(rescue=other)] == ["建档立卡家庭", "特困供养"]

@@ -50,11 +50,13 @@ def test_missed_visits_by_month(plan, caseworker):
     home_care_visit_record(plan=plan, visited_on=date(2026, 3, 3), services=[], acting_user=caseworker)
     home_care_visit_record(plan=plan, visited_on=date(2026, 3, 17), services=[], acting_user=caseworker)
     home_care_visit_record(plan=plan, visited_on=date(2026, 4, 8), services=[], acting_user=caseworker)
-    rows = {r["month"]: r for r in plan_month_rows(plan, today=date(2026, 6, 15))}
+    rows = {r["month"]: r for r in plan_month_rows(plan=plan, today=date(2026, 6, 15))}
     assert rows[date(2026, 3, 1)]["missed"] == 0
     assert rows[date(2026, 4, 1)]["missed"] == 1
     assert rows[date(2026, 5, 1)]["missed"] == 2
     assert rows[date(2026, 6, 1)]["finished"] is False and rows[date(2026, 6, 1)]["missed"] == 0
-    missed = plans_with_missed_visits(plan_list_for_user(caseworker), today=date(2026, 5, 3))
+    missed = plans_with_missed_visits(plans=plan_list_for_user(user=caseworker), today=date(2026, 5, 3))
     assert list(missed) == [plan]  # April: 1 visit of 2
-    assert not plans_with_missed_visits(HomeCarePlan.objects.all(), today=date(2026, 4, 3)).exists()  # March: 2 of 2
+    assert not plans_with_missed_visits(
+        plans=HomeCarePlan.objects.all(), today=date(2026, 4, 3)
+    ).exists()  # March: 2 of 2

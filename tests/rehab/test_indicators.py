@@ -61,7 +61,7 @@ def test_rates_by_township_counted_by_hand(data_set, township, other_township):
     b = rows[other_township.pk]
     assert (b["need_count"], b["served_count"], b["service_rate"]) == (1, 1, Decimal("100.0"))
     assert (b["device_need_count"], b["device_fitted_count"], b["fitting_rate"]) == (1, 1, Decimal("100.0"))
-    total = rehab_indicators_total(list(rows.values()))
+    total = rehab_indicators_total(rows=list(rows.values()))
     assert (total["need_count"], total["served_count"], total["service_rate"]) == (6, 4, Decimal("66.7"))
     assert (total["device_need_count"], total["device_fitted_count"], total["fitting_rate"]) == (4, 2, Decimal("50.0"))
 

@@ -109,7 +109,7 @@ def test_progress_and_home_visit_rate(survey_round, make_person, other_person, t
     persons = [make_person() for _ in range(4)]
     make_person(certified=False)  # no certificate: not in the population
     make_person(death_date=TODAY.replace(month=1, day=1))  # died before the round's reference date
-    assert survey_population(survey_round).filter(township=township).count() == 4
+    assert survey_population(survey_round=survey_round).filter(township=township).count() == 4
     for p, method in zip(persons, ["home", "home", "home", "phone"], strict=True):
         survey_record_save(
             survey_round=survey_round,
@@ -120,7 +120,7 @@ def test_progress_and_home_visit_rate(survey_round, make_person, other_person, t
             services_needed=[],
             acting_user=liaison,
         )
-    [row] = survey_progress(survey_round, township_id=township.pk)
+    [row] = survey_progress(survey_round=survey_round, township_id=township.pk)
     assert (row["to_survey"], row["done"], row["home"], row["phone"]) == (4, 4, 3, 1)
     assert row["done_rate"] == Decimal("100.0") and row["home_rate"] == Decimal("75.0")
     assert row["target"] == Decimal("95.00") and row["meets_target"] is False
