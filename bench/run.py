@@ -78,6 +78,8 @@ def main() -> int:
             capture_output=True,
             text=True,
         ).stdout.strip()
+        # The last line: Django's shell first says how many objects it imported.
+        seeded = seeded.splitlines()[-1] if seeded else ""
         if seeded in ("", "0"):
             run(f"seed_demo --persons {persons}", [PYTHON, "manage.py", "seed_demo", "--persons", persons], url)
     if "county" in only:
