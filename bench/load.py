@@ -208,6 +208,24 @@ def start_gunicorn(port: int, workers: int, log) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start within a minute")
 
 
+def first_status(port: int, path: str, cookie: str) -> int:
+    """The status of one request, followed through the search token's redirect (a search lands on `?s=…`)."""
+    import http.client
+
+    status = 0
+    for _ in range(3):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("GET", path, headers={"Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        status, location = response.status, response.getheader("Location") or ""
+        if status != 302 or "/accounts/login" in location:
+            break
+        path = location
+    return status
+
+
 def drain(port: int, limit: float = 180.0) -> float:
     """Wait until the server answers a light page quickly again: requests wrk abandoned at the end of a cell stay
     queued in gunicorn's backlog and would otherwise be served during the next cell. Returns the seconds waited."""
@@ -286,9 +304,21 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as work, open(BASE_DIR / ".data" / "bench-gunicorn.log", "w") as log:
         workdir = Path(work)
+        # The production settings serve hashed static files from the manifest collectstatic writes: without it every
+        # page is a 500, which wrk would time as fast bad requests.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=BASE_DIR,
+            env={**os.environ, "DEBUG": "false", "SECRET_KEY": settings.SECRET_KEY},
+            check=True,
+        )
         server = start_gunicorn(port, args.workers, log)
         rows = []
         try:
+            for name, (user, paths) in kinds.items():
+                status = first_status(port, paths[0], cookies[user])
+                if status != 200:
+                    raise SystemExit(f"{name}: {paths[0]} answers {status}, not 200 (see .data/bench-gunicorn.log)")
             for name, (user, paths) in kinds.items():
                 if args.warmup:
                     run_wrk(port, paths, cookies[user], min(levels), args.warmup, workdir)
