@@ -130,7 +130,10 @@ def case_fedportal(path: Path) -> dict:
 
     from cases.rosters.services import roster_apply, roster_check
 
-    user = get_user_model().objects.filter(is_superuser=True).first()
+    # An administrator to import as (a fresh scratch database has none).
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"role": "admin", "is_superuser": True, "is_staff": True}
+    )
     content = path.read_bytes()
     # As the browser flow: the validation job, then the import job validates again and writes.
     first = roster_check(content=content, kind="persons", township=None, acting_user=user)
