@@ -75,7 +75,7 @@ class EducationStage(models.TextChoices):
     COLLEGE = "college", _("大学")
 
 
-@audited()
+@audited(bulk_written=True)
 class Household(models.Model):
     register_number = models.CharField(_("户籍编号"), max_length=30, unique=True)
     township = models.ForeignKey(
@@ -104,7 +104,7 @@ class Household(models.Model):
         return self.register_number
 
 
-@audited()
+@audited(bulk_written=True)
 class Person(models.Model):
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
@@ -169,7 +169,7 @@ class Person(models.Model):
         return self.death_date is None
 
 
-@audited()
+@audited(bulk_written=True)
 class PovertyRecord(models.Model):
     """One period of a poverty status; the open one (end_date null) is the current status."""
 

@@ -77,7 +77,7 @@ class Assessment(models.Model):
         return f"{self.get_category_display()}{self.get_grade_display()} {self.assessed_on}"
 
 
-@audited()
+@audited(bulk_written=True)
 class Certificate(models.Model):
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="certificates")
     number = models.CharField(_("残疾人证号"), max_length=20)
@@ -134,7 +134,7 @@ class Certificate(models.Model):
         return self.issue_date <= day <= self.expiry_date and (self.ended_on is None or day < self.ended_on)
 
 
-@audited()
+@audited(bulk_written=True)
 class CertificateComponent(models.Model):
     """One component disability of a 多重 certificate."""
 

@@ -97,3 +97,24 @@ def test_audit_page_shows_changes_in_words(client, users, village):
     # Sensitive values are masked in the audit log like everywhere else (fedportal/core/sensitive.py).
     assert rows[str(Person._meta.get_field("phone").verbose_name)][1] == "137****5678"
     assert "13712345678" not in body
+
+
+@pytest.mark.django_db
+def test_statement_level_triggers_record_one_event_per_row_with_the_context(village):
+    """Person, Household, Certificate, its components and PovertyRecord are written in bulk by rosters: their audit
+    triggers fire once per statement (`audited(bulk_written=True)`) and still record one event per row changed,
+    with the acting context, and no event for an update that changes nothing."""
+    import pghistory
+
+    from cases.models import Person
+    from tests.factories import PersonFactory
+
+    people = PersonFactory.build_batch(3, village=village, township=village.township)
+    with pghistory.context(command="bulk-test"):
+        Person.objects.bulk_create(people)
+        Person.objects.filter(pk__in=[p.pk for p in people[:2]]).update(phone="13811112222")
+        Person.objects.filter(pk=people[2].pk).update(name=people[2].name)  # no change
+    events = Person.pgh_event_models["insert"].objects.filter(pgh_obj_id__in=[p.pk for p in people])
+    labels = sorted(events.values_list("pgh_label", flat=True))
+    assert labels == ["insert"] * 3 + ["update"] * 2
+    assert {e.pgh_context.metadata.get("command") for e in events.select_related("pgh_context")} == {"bulk-test"}
