@@ -338,7 +338,7 @@ def enrollment_gaps(*, on: date, township_id: int | None = None) -> dict:
     for program in _programs():
         if program.code not in codes or not program.is_monthly or program.automatic:
             continue
-        counts = program_gap_counts(program, on=on, township_id=township_id)
+        counts = program_gap_counts(program=program, on=on, township_id=township_id)
         empty = {"missing": 0, "excess": 0, "enrolled": 0}
         rows = [
             {"township_id": t["id"], "name": t["name"], **counts.get(t["id"], empty)} for t in townships(township_id)

@@ -22,7 +22,7 @@ from django.db import connection
 from cases.models import Person, Township
 
 from .models import Application, Enrollment, EnrollmentStatus, Program
-from .rules import judged_sql, rule_for
+from .rules import judged_sql, rule_for, sql_value
 
 MISSING, EXCESS, KEPT = "missing", "excess", "kept"
 
@@ -57,7 +57,7 @@ def _pairs_sql(program: Program, *, scoped: bool, missing: bool, enrolled: bool)
     rule = rule_for(program.code)
     person, enrollment, application = (m._meta.db_table for m in (Person, Enrollment, Application))
     scope = " AND p.township_id = ANY(%(township_ids)s)" if scoped else ""
-    active = f"e.program_id = %(program_id)s AND e.status = '{EnrollmentStatus.ACTIVE.value}'"
+    active = f"e.program_id = %(program_id)s AND e.status = {sql_value(EnrollmentStatus.ACTIVE)}"
     halves = []
     if missing:
         halves.append(f"""
@@ -132,7 +132,7 @@ ORDER BY rank NULLS FIRST"""
     return counts, listed
 
 
-def program_gap_counts(program: Program, *, on: date, township_id: int | None = None) -> dict[int, dict[str, int]]:
+def program_gap_counts(*, program: Program, on: date, township_id: int | None = None) -> dict[int, dict[str, int]]:
     """应享未享 / 应退未退 of one program per township: {township_id: {"missing", "excess", "enrolled"}} (a township
     with none is absent). `township_id` None: the whole county. An automatic program has no "missing" half."""
     counts, _listed = _judge(program, on=on, township_ids=None if township_id is None else [township_id])
@@ -140,7 +140,7 @@ def program_gap_counts(program: Program, *, on: date, township_id: int | None = 
 
 
 def program_gap_persons(
-    program: Program, *, on: date, township_ids: Sequence[int] | None = None, view: str = "", limit: int = 200
+    *, program: Program, on: date, township_ids: Sequence[int] | None = None, view: str = "", limit: int = 200
 ) -> dict:
     """The gaps of one program over `township_ids` (None: the whole county; empty: nothing), and the persons behind
     them: {"missing", "excess", "enrolled": counts, "missing_persons" / "excess_persons": the first `limit` as

@@ -224,7 +224,7 @@ def dynamic_management(
     township_ids = None if township_id is None else [township_id]
     if not has_perm(user, Perm.PERSON_VIEW):
         township_ids = []  # person_list_for_user gives such a user nobody
-    gaps = program_gap_persons(program, on=on, township_ids=township_ids, view=view, limit=limit)
+    gaps = program_gap_persons(program=program, on=on, township_ids=township_ids, view=view, limit=limit)
     shown = [row["person_id"] for row in gaps["missing_persons"] + gaps["excess_persons"]]
     names = persons.filter(pk__in=shown).select_related("township", "village").in_bulk()
     result = {

@@ -25,6 +25,8 @@ from django.conf import settings
 
 from cases.models import Township
 
+from .test_pooling import portal_environment
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
@@ -142,13 +144,7 @@ def _context_of_writes(database: dict) -> dict[str, list[tuple[str, dict]]]:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_through_pgbouncer_keep_their_own_audit_context(pgbouncer):
-    environment = {
-        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_REPLICA_URL")},
-        "DJANGO_SETTINGS_MODULE": "fedportal.settings",
-        "DEBUG": "true",
-        "DATABASE_URL": pgbouncer,
-        "DATABASE_POOL_MODE": "transaction",
-    }
+    environment = portal_environment(DATABASE_URL=pgbouncer, DATABASE_POOL_MODE="transaction")
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", WRITERS],
         cwd=BASE_DIR,

@@ -19,13 +19,18 @@ SHOW = (
 )
 
 
-def _databases(**env) -> dict:
-    environment = {
+def portal_environment(**env) -> dict:
+    """The environment of a `manage.py` subprocess on the production settings (DEBUG on, no replica), with `env`."""
+    return {
         **{k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_REPLICA_URL")},
         "DJANGO_SETTINGS_MODULE": "fedportal.settings",
         "DEBUG": "true",
         **env,
     }
+
+
+def _databases(**env) -> dict:
+    environment = portal_environment(**env)
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SHOW],
         cwd=BASE_DIR,

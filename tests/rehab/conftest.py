@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -87,3 +88,21 @@ def person(make_person):
 @pytest.fixture
 def other_person(make_person, other_village):
     return make_person(village=other_village, name="李四")
+
+
+@pytest.fixture
+def world(users, township, other_township, village, other_village, make_person):
+    """A person in each township and every rehab record of tests/rehab/url_samples.py built on them."""
+    from . import url_samples
+
+    world = SimpleNamespace(
+        township=township,
+        other_township=other_township,
+        village=village,
+        other_village=other_village,
+        users=users,
+        person=make_person(name="甲"),
+        other_person=make_person(village=other_village, name="乙"),
+    )
+    url_samples.build(world)
+    return world

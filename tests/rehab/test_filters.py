@@ -3,7 +3,6 @@
 
 import io
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -14,21 +13,12 @@ from fedportal.accounts.permissions import Perm, has_perm
 from fedportal.audit.models import SensitiveAccess
 from rehab.models import ServiceRecord
 
-from . import url_samples
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(users, township, other_township, village, other_village, make_person):
-    world = SimpleNamespace(
-        township=township,
-        other_township=other_township,
-        users=users,
-        person=make_person(name="甲"),
-        other_person=make_person(village=other_village, name="乙"),
-    )
-    url_samples.build(world)
+def world(world):
+    """The rehab world (conftest.py), each person with a service record."""
     for person in (world.person, world.other_person):
         ServiceRecord.objects.create(
             person=person,

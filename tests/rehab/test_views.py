@@ -2,7 +2,6 @@
 
 import io
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -15,21 +14,6 @@ from rehab.models import Need, ServiceRecord
 from . import url_samples
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(users, township, other_township, village, other_village, make_person):
-    world = SimpleNamespace(
-        township=township,
-        other_township=other_township,
-        village=village,
-        other_village=other_village,
-        users=users,
-        person=make_person(name="甲"),
-        other_person=make_person(village=other_village, name="乙"),
-    )
-    url_samples.build(world)
-    return world
 
 
 def _patterns():

@@ -97,7 +97,7 @@ def test_every_program_and_township_the_dashboard_the_page_and_the_rule_agree(wo
             expected = gaps_person_by_person(program, township_id, ON)
             counts = {"missing": len(expected["missing"]), "excess": len(expected["excess"])}
             counts["enrolled"] = expected["enrolled"]
-            judged = program_gap_counts(program, on=ON, township_id=township_id).get(
+            judged = program_gap_counts(program=program, on=ON, township_id=township_id).get(
                 township_id, {"missing": 0, "excess": 0, "enrolled": 0}
             )
             assert judged == counts, (program.code, township_id)
@@ -113,7 +113,7 @@ def test_every_program_and_township_the_dashboard_the_page_and_the_rule_agree(wo
             compared += 1
     assert compared == 2 * Program.objects.filter(is_active=True).count()
     # The county-wide figures are the townships' sums.
-    county = program_gap_counts(programs["nursing"], on=ON)
+    county = program_gap_counts(program=programs["nursing"], on=ON)
     assert sum(c["excess"] for c in county.values()) == sum(r["excess"] for r in dashboard["nursing"].values())
 
 
@@ -143,7 +143,7 @@ def test_the_edge_cases(world, programs, users):
     assert excess[w["not_living_dibao"].pk] == "不再低保"
     missing, excess = page("multi")
     assert missing == {} and excess == {}
-    assert program_gap_persons(programs["multi"], on=ON)["enrolled"] == 1
+    assert program_gap_persons(program=programs["multi"], on=ON)["enrolled"] == 1
     missing, _excess = page("assessment")
     assert w["assessed"].pk in missing
 
